@@ -1,0 +1,28 @@
+package dev.clearclip.model;
+
+import java.util.Locale;
+
+/** Which last vision block produces the dense features (the variants compared in the ClearCLIP paper). */
+public enum Attention {
+    /** ClearCLIP: self-self (q-q) attention, no residual, no FFN. */
+    CLEARCLIP,
+    /** vanilla CLIP: the standard residual block. */
+    VANILLA,
+    /** SCLIP: softmax(q q^T) + softmax(k k^T), no residual, no FFN. */
+    SCLIP,
+    /** MaskCLIP: the value path only (v, then out_proj), no residual, no FFN. */
+    MASKCLIP;
+
+    public static Attention parse(String text) {
+        for (Attention a : values()) {
+            if (a.name().equalsIgnoreCase(text.strip())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown attention '" + text + "': expected clearclip, vanilla, sclip or maskclip");
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

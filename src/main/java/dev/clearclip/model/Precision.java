@@ -1,0 +1,25 @@
+package dev.clearclip.model;
+
+import java.util.Locale;
+
+/** Numeric precision of the image encoder's matrix work; FP32 is the default and the parity path. */
+public enum Precision {
+    FP32,
+    /** bf16 matmuls (AVX512-BF16 CPUs, GPUs); LayerNorm, softmax and residual adds stay fp32. */
+    BF16,
+    /** GPU only: fp16 is several times slower than fp32 on CPUs without AVX512-FP16. */
+    FP16;
+
+    public static Precision parse(String text) {
+        for (Precision p : values()) {
+            if (p.name().equalsIgnoreCase(text.strip())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown precision '" + text + "': expected fp32, bf16 or fp16");
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
