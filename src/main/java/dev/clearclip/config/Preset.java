@@ -1,0 +1,58 @@
+package dev.clearclip.config;
+
+import dev.clearclip.model.Attention;
+import dev.clearclip.model.Precision;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * A benchmark configuration of the paper (class list + official settings), read from {@code conf/presets/NAME.properties}
+ * as packaged in the jar.
+ */
+public record Preset(String name, String classesFile, SegmentationSettings settings) {
+
+    public static final List<String> NAMES =
+            List.of("voc21", "voc20", "context60", "context59", "coco-object", "coco-stuff", "cityscapes", "ade20k");
+    static final String CONF = "/clearclip/conf/";
+
+    public static Preset load(String name) {
+        String key = normalise(name);
+        if (!NAMES.contains(key)) {
+            throw new IllegalArgumentException("unknown preset '" + name + "': expected one of " + String.join(", ", NAMES));
+        }
+        Properties p = new Properties();
+        try (InputStream in = Preset.class.getResourceAsStream(CONF + "presets/" + key + ".properties")) {
+            if (in == null) {
+                throw new IllegalStateException("preset " + key + " is missing from the jar (conf/presets/" + key + ".properties)");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SegmentationSettings s = new SegmentationSettings(
+                Integer.parseInt(p.getProperty("resize_short")), Integer.parseInt(p.getProperty("resize_long")),
+                Integer.parseInt(p.getProperty("crop")), Integer.parseInt(p.getProperty("stride")),
+                Double.parseDouble(p.getProperty("prob_thd")), Double.parseDouble(p.getProperty("logit_scale")),
+                Attention.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS);
+        return new Preset(key, p.getProperty("classes"), s);
+    }
+
+    /** "COCO_Object" and "coco-object" name the same preset. */
+    public static String normalise(String name) {
+        return name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static boolean exists(String name) {
+        return NAMES.contains(normalise(name));
+    }
+
+    /** The packaged class list of this preset. */
+    public String classesText() {
+        return VocabularySource.resourceText(CONF + "vocabularies/" + classesFile);
+    }
+}

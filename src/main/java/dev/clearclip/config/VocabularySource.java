@@ -1,0 +1,44 @@
+package dev.clearclip.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A vocabulary as the user named it: a preset name (its class list) or a class file (one class per line, comma
+ * synonyms). Read on the driver; executors only ever see the embeddings.
+ */
+public record VocabularySource(String name, String origin, String text) {
+
+    public static VocabularySource resolve(String arg) {
+        Path file = Path.of(arg);
+        if (Files.isRegularFile(file)) {
+            try {
+                String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                return new VocabularySource(stem, file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read class file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (Preset.exists(arg)) {
+            Preset preset = Preset.load(arg);
+            return new VocabularySource(preset.name(), "preset:" + preset.name(), preset.classesText());
+        }
+        throw new IllegalArgumentException("vocabulary '" + arg + "' is neither a readable class file nor a preset ("
+                + String.join(", ", Preset.NAMES) + ")");
+    }
+
+    static String resourceText(String resource) {
+        try (InputStream in = VocabularySource.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + resource + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
