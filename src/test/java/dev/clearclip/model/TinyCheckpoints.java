@@ -15,13 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Test-only: the tiny fixture model read straight from its F32 safetensors file and tiny-model.json. */
-final class TinyCheckpoints {
+public final class TinyCheckpoints {
     private static ClipCheckpoint cached;
 
     private TinyCheckpoints() {
     }
 
-    static synchronized ClipCheckpoint tiny() throws IOException {
+    public static synchronized ClipCheckpoint tiny() throws IOException {
         if (cached != null) {
             return cached;
         }
