@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,11 @@ public final class ClipTokenizer {
     /** a Hugging Face CLIP tokenizer folder's vocab.json + merges.txt (same ids as the bundled file for OpenAI CLIP) */
     public static ClipTokenizer fromHuggingFace(Path vocabJson, Path mergesTxt) throws IOException {
         return new ClipTokenizer(HuggingFaceBpeFiles.huggingFace(vocabJson, mergesTxt));
+    }
+
+    /** a Hugging Face CLIP model or tokenizer folder holding vocab.json and merges.txt */
+    public static ClipTokenizer fromHuggingFace(Path folder) throws IOException {
+        return fromHuggingFace(folder.resolve("vocab.json"), folder.resolve("merges.txt"));
     }
 
     public int startOfTextId() {
@@ -109,6 +115,15 @@ public final class ClipTokenizer {
 
     public int[] tokenize(String text) {
         return tokenize(text, DEFAULT_CONTEXT_LENGTH);
+    }
+
+    /** open_clip's tokenize() on a batch: one row per text, [texts.size()][contextLength] */
+    public int[][] tokenize(List<String> texts, int contextLength) {
+        int[][] rows = new int[texts.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = tokenize(texts.get(i), contextLength);
+        }
+        return rows;
     }
 
     private int[] encodePreToken(String token) {

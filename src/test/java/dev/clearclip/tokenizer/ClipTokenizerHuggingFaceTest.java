@@ -44,6 +44,12 @@ class ClipTokenizerHuggingFaceTest {
     }
 
     @Test
+    void folderRouteReadsVocabAndMerges() throws Exception {
+        ClipTokenizer hf = ClipTokenizer.fromHuggingFace(resource("vocab.json").getParent());
+        assertArrayEquals(ClipTokenizer.bundled().encode("a tvmonitor"), hf.encode("a tvmonitor"));
+    }
+
+    @Test
     void mergeWhoseResultIsMissingFromVocabIsRejected(@TempDir Path dir) throws Exception {
         Path merges = dir.resolve("merges.txt");
         Files.writeString(merges, "#version: 0.2\ni n\nzz qq\n", StandardCharsets.UTF_8);

@@ -34,6 +34,16 @@ class ClipTokenizerTest {
     }
 
     @Test
+    void batchGivesOneRowPerText() {
+        int[][] rows = tokenizer.tokenize(List.of("cat", "", "a photo of a cat."), 77);
+        assertEquals(3, rows.length);
+        for (int[] row : rows) {
+            assertEquals(77, row.length);
+        }
+        assertArrayEquals(tokenizer.tokenize("a photo of a cat.", 77), rows[2]);
+    }
+
+    @Test
     void truncationKeepsTheFirstIdsAndEndsWithEndOfText() {
         // "a photo of a cat." is 6 BPE ids
         assertArrayEquals(new int[] {49406, 320, 1125, 539, 320, 2368, 269, 49407}, tokenizer.tokenize("a photo of a cat.", 8));

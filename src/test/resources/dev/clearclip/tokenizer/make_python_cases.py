@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes python_cases.json: CLIP tokenization computed by Python itself (html.unescape, re '\\s', str.lower, the
 `regex` module's \\p{L}/\\p{N}) for inputs the official fixtures do not cover: HTML entities, Unicode whitespace,
-non-ASCII letters and digits. Independent re-statement of OpenAI CLIP's SimpleTokenizer (MIT) without ftfy, so only
-inputs on which ftfy.fix_text is the identity belong here (no curly quotes, ligatures, fullwidth, combining marks,
-control characters, or entities that a third unescape would still change).
+non-ASCII letters and digits. Independent re-statement of OpenAI CLIP's SimpleTokenizer (MIT) without ftfy (not
+installed here; it reproduces all 1,237 official tokens.json entries). Inputs avoid what ftfy.fix_text would change
+(curly quotes, ligatures, fullwidth, combining marks, entities a third unescape would alter), except the control
+character in "x\x1cy", which checks Python's whitespace set (ftfy would delete it first).
 Run from the repository root: python3 src/test/resources/dev/clearclip/tokenizer/make_python_cases.py
 """
 import gzip
