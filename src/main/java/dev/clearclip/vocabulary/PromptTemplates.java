@@ -10,7 +10,7 @@ import java.util.List;
 public final class PromptTemplates {
     public static final String PLACEHOLDER = "{}";
     // OpenAI CLIP's ImageNet prompt-engineering templates (MIT), the set ClearCLIP averages over
-    private static final String IMAGENET_80 = "openai-imagenet-templates.txt";
+    private static final String IMAGENET_80 = "/clearclip/conf/templates/openai-imagenet-80.txt"; // conf/templates in the repo
 
     private PromptTemplates() {
     }
@@ -36,7 +36,7 @@ public final class PromptTemplates {
     private static List<String> read(String resource) {
         try (InputStream in = PromptTemplates.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("class-path resource missing: dev/clearclip/vocabulary/" + resource);
+                throw new IllegalStateException("class-path resource missing: " + resource);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
