@@ -60,6 +60,9 @@ final class CheckpointAssembler {
                 } else if (!Arrays.equals(file.info(key).shape(), expected)) {
                     problems.add("key " + key + ": expected shape " + Arrays.toString(expected) + ", found "
                             + file.info(key).shapeText());
+                } else if (!file.info(key).dtype().readable()) {
+                    problems.add("key " + key + ": dtype " + file.info(key).dtype()
+                            + " is not supported (only F32, F16 and BF16 weights)");
                 }
             }
         }

@@ -2,16 +2,38 @@ package dev.clearclip.weights;
 
 import java.nio.ByteBuffer;
 
-/** The safetensors element types we can widen to float32 on the Java side. */
+/**
+ * Safetensors element types. Every type is known so headers validate (HF files carry I64 position_ids buffers), but
+ * only F32, F16 and BF16 can be read, widened to float32 on the Java side.
+ */
 public enum DType {
-    F32(4),
-    F16(2),
-    BF16(2);
+    F32(4, true),
+    F16(2, true),
+    BF16(2, true),
+    F64(8, false),
+    F8_E4M3(1, false),
+    F8_E5M2(1, false),
+    I64(8, false),
+    I32(4, false),
+    I16(2, false),
+    I8(1, false),
+    U64(8, false),
+    U32(4, false),
+    U16(2, false),
+    U8(1, false),
+    BOOL(1, false);
 
     private final int itemSize;
+    private final boolean readable;
 
-    DType(int itemSize) {
+    DType(int itemSize, boolean readable) {
         this.itemSize = itemSize;
+        this.readable = readable;
+    }
+
+    /** Whether {@link SafetensorsFile#readFloat32} can read this type. */
+    public boolean readable() {
+        return readable;
     }
 
     public int itemSize() {
@@ -33,6 +55,7 @@ public enum DType {
                     dst[offset + i] = Float.intBitsToFloat((src.getShort(src.position() + 2 * i) & 0xffff) << 16);
                 }
             }
+            default -> throw new IllegalStateException(this + " is not readable as float32");
         }
         src.position(src.position() + count * itemSize);
     }
@@ -60,6 +83,6 @@ public enum DType {
                 return t;
             }
         }
-        throw new WeightsException(where + ": dtype " + name + " is not supported (only F32, F16 and BF16 weights)");
+        throw new WeightsException(where + ": unknown dtype " + name);
     }
 }

@@ -82,6 +82,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
     public Tensor readFloat32(String name) {
         TensorInfo info = info(name);
+        if (!info.dtype().readable()) {
+            throw new WeightsException(path + ": tensor " + name + " has dtype " + info.dtype()
+                    + "; only F32, F16 and BF16 weights are supported");
+        }
         long count = info.elementCount();
         if (count > Integer.MAX_VALUE - 8) {
             throw new WeightsException(path + ": tensor " + name + " " + info.shapeText()
