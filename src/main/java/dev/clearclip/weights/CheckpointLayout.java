@@ -45,7 +45,9 @@ interface CheckpointLayout {
                 return new long[]{canonical[1], canonical[0]};
             }
             long[] s = canonical.clone();
-            s[0] /= keys.size();
+            if (keys.size() > 1) {
+                s[0] /= keys.size();
+            }
             return s;
         }
     }
