@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -133,9 +132,8 @@ final class HttpDownload {
                 throw new WeightsException("interrupted while downloading " + uri, e);
             }
             // the hub's first answer carries the commit and the LFS sha256; a CDN it redirects to does not
-            commit = Objects.requireNonNullElse(commit, response.headers().firstValue("X-Repo-Commit").orElse(null));
-            linkedEtag = Objects.requireNonNullElse(linkedEtag,
-                    response.headers().firstValue("X-Linked-Etag").orElse(null));
+            commit = commit != null ? commit : response.headers().firstValue("X-Repo-Commit").orElse(null);
+            linkedEtag = linkedEtag != null ? linkedEtag : response.headers().firstValue("X-Linked-Etag").orElse(null);
             int status = response.statusCode();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
                 return new Response(response, commit, linkedEtag);
