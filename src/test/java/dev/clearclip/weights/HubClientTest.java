@@ -46,6 +46,7 @@ class HubClientTest {
     private volatile String cutFile;
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile String requiredToken;
+    private volatile URI redirectWeightsTo;
 
     @BeforeEach
     void start() throws IOException {
@@ -68,6 +69,9 @@ class HubClientTest {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (requiredToken != null && !("Bearer " + requiredToken).equals(auth)) {
             ex.sendResponseHeaders(401, -1);
+        } else if (redirectWeightsTo != null && name.equals("model.safetensors")) {
+            ex.getResponseHeaders().add("Location", redirectWeightsTo.toString());
+            ex.sendResponseHeaders(302, -1);
         } else if (failuresLeft.getAndDecrement() > 0) {
             ex.sendResponseHeaders(503, -1);
         } else if (!FILES.containsKey(name) || missing.contains(name)) {
@@ -174,6 +178,31 @@ class HubClientTest {
         assertTrue(e.getMessage().contains("401") && e.getMessage().contains("HF_TOKEN"), e.getMessage());
         assertFalse(e.getMessage().contains("hf_wrong"));
         assertEquals(ModelLayout.HF_CLIP, client(false, "hf_secret").download("org/tiny", "main", "x").layout());
+    }
+
+    @Test
+    void redirectsAreFollowedWithoutTakingTheTokenToAnotherHost() throws IOException {
+        requiredToken = "hf_secret";
+        List<String> cdnAuth = new CopyOnWriteArrayList<>();
+        HttpServer cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cdn.createContext("/", ex -> {
+            cdnAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = Files.readAllBytes(FILES.get("model.safetensors"));
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        cdn.start();
+        try {
+            redirectWeightsTo = URI.create("http://127.0.0.1:" + cdn.getAddress().getPort() + "/blob");
+            ModelFolder folder = client(false, "hf_secret").download("org/tiny", "main", "org/tiny");
+            assertArrayEquals(Files.readAllBytes(FILES.get("model.safetensors")),
+                    Files.readAllBytes(folder.weightsFile()));
+            assertEquals(List.of("null"), cdnAuth);
+        } finally {
+            cdn.stop(0);
+        }
     }
 
     @Test
