@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.clearclip.weights.ClipCheckpoint;
+import dev.clearclip.weights.Towers;
 
 /**
  * A loaded CLIP with ClearCLIP's (or a comparison variant's) last vision block. All weights live in one NDManager
@@ -17,9 +18,6 @@ public final class ClipModel implements AutoCloseable {
     private final VisionTower vision;
     private final TextTower text;
     private final Attention attention;
-
-    /** Which towers to build; executors need only the image encoder. */
-    public enum Towers { VISION, TEXT, BOTH }
 
     private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, Attention attention) {
         this.weights = weights;
@@ -105,6 +103,21 @@ public final class ClipModel implements AutoCloseable {
             throw new IllegalStateException("this model was loaded without its image encoder");
         }
         return vision;
+    }
+
+    /** Native arrays alive under the model's manager, weights included (leak checks). */
+    public int liveArrayCount() {
+        return count(weights);
+    }
+
+    private static int count(NDManager m) {
+        int n = m.getManagedArrays().size();
+        for (ai.djl.ndarray.NDResource r : m.getManagedArrays()) {
+            if (r instanceof NDManager child) {
+                n += count(child) - 1;
+            }
+        }
+        return n;
     }
 
     @Override

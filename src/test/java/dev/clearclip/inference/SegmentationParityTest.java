@@ -8,6 +8,7 @@ import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.io.Npy;
 import dev.clearclip.model.Attention;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.weights.Towers;
 import dev.clearclip.model.Goldens;
 import dev.clearclip.model.Precision;
 import dev.clearclip.model.TinyCheckpoints;
@@ -31,7 +32,7 @@ class SegmentationParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, ClipModel.Towers.VISION, Device.cpu());
+        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu());
         try (InputStream in = SegmentationParityTest.class.getResourceAsStream("/fixtures/segmentation_cases.json")) {
             cases = new ObjectMapper().readTree(in);
         }

@@ -1,5 +1,6 @@
 package dev.clearclip.model;
 
+import dev.clearclip.weights.Towers;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -21,7 +22,7 @@ class TextParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, ClipModel.Towers.TEXT, Device.cpu());
+        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.TEXT, Device.cpu());
     }
 
     @AfterAll

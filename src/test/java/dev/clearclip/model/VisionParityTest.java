@@ -1,5 +1,6 @@
 package dev.clearclip.model;
 
+import dev.clearclip.weights.Towers;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -22,8 +23,8 @@ class VisionParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        clearclip = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, ClipModel.Towers.VISION, Device.cpu());
-        vanilla = ClipModel.load(TinyCheckpoints.tiny(), Attention.VANILLA, ClipModel.Towers.VISION, Device.cpu());
+        clearclip = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu());
+        vanilla = ClipModel.load(TinyCheckpoints.tiny(), Attention.VANILLA, Towers.VISION, Device.cpu());
     }
 
     @AfterAll
