@@ -145,4 +145,25 @@ class SegmentationParityTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(aOne.labels(), both.get(0).get(0).labels());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void pseudoLabellingMarksLowConfidencePixelsIgnored() throws IOException {
+        JsonNode c = cases.get("seg_pad_synonyms");
+        List<QueryEmbeddings> vocab = List.of(queries("synonyms"));
+        PreparedImage image = input("seg_pad_synonyms", c);
+        try (Segmenter plain = new Segmenter(model, settings(c), vocab, OutputOptions.defaults());
+             Segmenter pseudo = new Segmenter(model, settings(c), vocab, new OutputOptions(false, false, 0.6, 255))) {
+            LabelMap a = plain.segment(List.of(image)).get(0).get(0);
+            LabelMap b = pseudo.segment(List.of(image)).get(0).get(0);
+            int ignored = 0;
+            for (int i = 0; i < a.labels().length; i++) {
+                boolean low = a.confidence()[i] < 0.6f;
+                assertEquals(low ? 255 : a.labels()[i], b.labels()[i], "pixel " + i);
+                ignored += low ? 1 : 0;
+            }
+            long counted = java.util.Arrays.stream(b.pixels()).sum();
+            assertEquals(a.labels().length - ignored, counted, "ignored pixels are not counted as a class");
+            org.junit.jupiter.api.Assertions.assertTrue(ignored > 0 && ignored < a.labels().length);
+        }
+    }
 }
