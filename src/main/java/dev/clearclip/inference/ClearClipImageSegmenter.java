@@ -9,6 +9,7 @@ import dev.clearclip.output.MaskEncoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -32,35 +33,64 @@ public final class ClearClipImageSegmenter implements ImageSegmenter {
 
     @Override
     public List<ImageOutcome> segment(List<ImageInput> images) {
+        return infer(prepare(images));
+    }
+
+    /**
+     * Streams a partition: while batch n is on the encoder, one helper thread decodes and resizes batch n + 1, so
+     * the cores are not idle during JPEG decoding (the encoder's own threads do the matrix work).
+     */
+    @Override
+    public Iterator<ImageOutcome> segmentAll(Iterator<ImageInput> images, int batchSize) {
+        return new PipelinedBatches(images, batchSize, this::prepare, this::infer);
+    }
+
+    /** Decoding stage: a prepared image per decodable input, a failed outcome per bad one. */
+    Batch prepare(List<ImageInput> images) {
         ImageOutcome[] outcomes = new ImageOutcome[images.size()];
-        List<Integer> decodable = new ArrayList<>();
-        List<PreparedImage> prepared = new ArrayList<>();
+        PreparedImage[] prepared = new PreparedImage[images.size()];
         for (int i = 0; i < images.size(); i++) {
             ImageInput in = images.get(i);
             try {
-                RgbImage rgb = decoder.decode(in.bytes(), in.uri());
-                prepared.add(preparer.prepare(rgb));
-                decodable.add(i);
+                prepared[i] = preparer.prepare(decoder.decode(in.bytes(), in.uri()));
             } catch (ImageDecodeException e) {
                 outcomes[i] = ImageOutcome.failed(in.uri(), -1, -1, e.reason().name().toLowerCase() + ": " + e.getMessage());
             } catch (RuntimeException | OutOfMemoryError e) {
                 outcomes[i] = ImageOutcome.failed(in.uri(), -1, -1, "decode failed: " + describe(e));
             }
         }
+        return new Batch(images, prepared, outcomes);
+    }
+
+    record Batch(List<ImageInput> inputs, PreparedImage[] prepared, ImageOutcome[] outcomes) {
+    }
+
+    /** Encoder stage: all prepared images of the batch in shared window batches, then mask encoding. */
+    List<ImageOutcome> infer(Batch batch) {
+        List<Integer> decodable = new ArrayList<>();
+        List<PreparedImage> prepared = new ArrayList<>();
+        for (int i = 0; i < batch.prepared().length; i++) {
+            if (batch.prepared()[i] != null) {
+                decodable.add(i);
+                prepared.add(batch.prepared()[i]);
+            }
+        }
         List<List<LabelMap>> maps;
         try {
-            maps = segmenter.segment(prepared);
+            maps = prepared.isEmpty() ? List.of() : segmenter.segment(prepared);
         } catch (RuntimeException e) {
             maps = null; // one image broke the shared batch: redo them one by one so only it fails
         }
+        ImageOutcome[] outcomes = batch.outcomes().clone();
         for (int k = 0; k < decodable.size(); k++) {
             int i = decodable.get(k);
             PreparedImage p = prepared.get(k);
+            String uri = batch.inputs().get(i).uri();
             try {
                 List<LabelMap> perVocabulary = maps != null ? maps.get(k) : segmenter.segment(List.of(p)).get(0);
-                outcomes[i] = success(images.get(i).uri(), p, perVocabulary);
+                outcomes[i] = success(uri, p, perVocabulary);
             } catch (RuntimeException e) {
-                outcomes[i] = ImageOutcome.failed(images.get(i).uri(), p.originalWidth(), p.originalHeight(),
+                outcomes[i] = ImageOutcome.failed(uri, p.originalWidth(), p.originalHeight(),
                         "inference failed: " + describe(e));
             }
         }

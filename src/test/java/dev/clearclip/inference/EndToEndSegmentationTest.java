@@ -107,4 +107,26 @@ class EndToEndSegmentationTest {
         assertTrue(out.get(1).ok());
         assertTrue(out.get(2).error().startsWith("not_an_image"), out.get(2).error());
     }
+
+    @Test
+    void streamingAPartitionGivesTheSameOutcomesInOrder() throws IOException {
+        byte[] png;
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/inputs/chelsea_noicc.png")) {
+            png = in.readAllBytes();
+        }
+        List<ImageInput> inputs = List.of(new ImageInput("a.png", png), new ImageInput("bad.jpg", new byte[] {1, 2}),
+                new ImageInput("b.png", png), new ImageInput("c.png", png), new ImageInput("empty.png", new byte[0]));
+        List<ImageOutcome> streamed = new java.util.ArrayList<>();
+        segmenter.segmentAll(inputs.iterator(), 2).forEachRemaining(streamed::add);
+        List<ImageOutcome> direct = segmenter.segment(inputs);
+        assertEquals(inputs.size(), streamed.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            assertEquals(inputs.get(i).uri(), streamed.get(i).uri());
+            assertEquals(direct.get(i).error(), streamed.get(i).error());
+            if (direct.get(i).ok()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(direct.get(i).masks().get(0).maskPng(),
+                        streamed.get(i).masks().get(0).maskPng());
+            }
+        }
+    }
 }
