@@ -7,9 +7,13 @@ import dev.clearclip.config.VocabularySource;
 import dev.clearclip.model.Attention;
 import dev.clearclip.model.ClipConfig;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.tokenizer.ClipTokenizer;
+import dev.clearclip.vocabulary.EmbeddingCache;
+import dev.clearclip.vocabulary.PromptTemplates;
 import dev.clearclip.vocabulary.TextEmbedder;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;
+import dev.clearclip.weights.HubSettings;
 import dev.clearclip.weights.ModelFolder;
 import dev.clearclip.weights.ModelLoader;
 import dev.clearclip.weights.ModelResolver;
@@ -35,15 +39,18 @@ public record SegmenterSpec(String modelId, String modelPath, String weightsSha2
     /** Driver side, hub access per the environment (HF_HUB_OFFLINE, HF_ENDPOINT, HF_HOME). */
     public static SegmenterSpec prepare(String modelArg, List<String> vocabularyArgs, SegmentationSettings settings,
                                         OutputOptions output) {
-        return prepare(ModelResolver.fromEnvironment(false), modelArg, vocabularyArgs, settings, output);
+        HubSettings hub = HubSettings.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+        return prepare(ModelResolver.fromEnvironment(false), EmbeddingCache.underHubCache(hub.cacheDir()), modelArg,
+                vocabularyArgs, settings, output);
     }
 
     /**
      * Driver side: checks every vocabulary, resolves the model, validates the settings against its config, then
      * embeds every vocabulary with the text tower. Everything that can be wrong fails here, before any task.
      */
-    public static SegmenterSpec prepare(ModelResolver resolver, String modelArg, List<String> vocabularyArgs,
-                                        SegmentationSettings settings, OutputOptions output) {
+    public static SegmenterSpec prepare(ModelResolver resolver, EmbeddingCache cache, String modelArg,
+                                        List<String> vocabularyArgs, SegmentationSettings settings,
+                                        OutputOptions output) {
         List<Vocabulary> vocabularies = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (String arg : vocabularyArgs) {
@@ -60,15 +67,28 @@ public record SegmenterSpec(String modelId, String modelPath, String weightsSha2
         ModelFolder folder = resolver.resolve(modelArg);
         ClipConfig config = ModelLoader.readConfig(folder);
         settings.validateFor(config.vision().patchSize());
-        ClipCheckpoint text = ModelLoader.load(folder, Towers.TEXT);
+        String sha = ModelLoader.sha256(folder.weightsFile());
+        List<String> templates = PromptTemplates.imageNet80();
         List<QueryEmbeddings> embeddings = new ArrayList<>();
-        try (ClipModel model = ClipModel.load(text, Attention.CLEARCLIP, Towers.TEXT, Device.cpu())) {
-            TextEmbedder embedder = TextEmbedder.withImageNetTemplates(model);
-            for (Vocabulary v : vocabularies) {
-                embeddings.add(embedder.embed(v));
+        for (Vocabulary v : vocabularies) {
+            embeddings.add(cache == null ? null : cache.find(sha, v, templates, config.embedDim()).orElse(null));
+        }
+        if (embeddings.contains(null)) {
+            // the text tower is loaded only when some vocabulary is not cached yet
+            ClipCheckpoint text = ModelLoader.load(folder, Towers.TEXT);
+            try (ClipModel model = ClipModel.load(text, Attention.CLEARCLIP, Towers.TEXT, Device.cpu())) {
+                TextEmbedder embedder = new TextEmbedder(model, ClipTokenizer.bundled(), templates);
+                for (int i = 0; i < vocabularies.size(); i++) {
+                    if (embeddings.get(i) == null) {
+                        embeddings.set(i, embedder.embed(vocabularies.get(i)));
+                        if (cache != null) {
+                            cache.store(sha, vocabularies.get(i), templates, embeddings.get(i));
+                        }
+                    }
+                }
             }
         }
-        return new SegmenterSpec(modelArg, folder.dir().toAbsolutePath().toString(), text.weightsSha256(),
+        return new SegmenterSpec(modelArg, folder.dir().toAbsolutePath().toString(), sha,
                 List.copyOf(embeddings), settings, output);
     }
 

@@ -42,7 +42,7 @@ class EndToEndSegmentationTest {
         }
         ModelResolver offline = new ModelResolver(new HubClient(new HubSettings(URI.create("http://127.0.0.1:9"), cache, null, true)));
         SegmentationSettings voc = SegmentationSettings.voc21Defaults();
-        spec = SegmenterSpec.prepare(offline, TinyCheckpoints.folder("tiny-openclip").toString(), List.of(classes.toString()),
+        spec = SegmenterSpec.prepare(offline, new dev.clearclip.vocabulary.EmbeddingCache(cache.resolve("emb")), TinyCheckpoints.folder("tiny-openclip").toString(), List.of(classes.toString()),
                 voc, new OutputOptions(true, true, null, 255));
         segmenter = spec.open("cpu");
     }
@@ -50,6 +50,27 @@ class EndToEndSegmentationTest {
     @AfterAll
     static void close() {
         segmenter.close();
+    }
+
+    @Test
+    void cachedEmbeddingsAreReusedAndIdentical(@TempDir Path dir) throws IOException {
+        Path classes = dir.resolve("voc21.txt");
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/text/cls_voc21.txt")) {
+            Files.write(classes, in.readAllBytes());
+        }
+        ModelResolver offline = new ModelResolver(new HubClient(new HubSettings(URI.create("http://127.0.0.1:9"), dir, null, true)));
+        dev.clearclip.vocabulary.EmbeddingCache cache = new dev.clearclip.vocabulary.EmbeddingCache(dir.resolve("emb"));
+        String model = TinyCheckpoints.folder("tiny-openclip").toString();
+        SegmenterSpec first = SegmenterSpec.prepare(offline, cache, model, List.of(classes.toString()),
+                SegmentationSettings.voc21Defaults(), OutputOptions.defaults());
+        try (var files = Files.list(dir.resolve("emb"))) {
+            assertEquals(1, files.count());
+        }
+        SegmenterSpec second = SegmenterSpec.prepare(offline, cache, model, List.of(classes.toString()),
+                SegmentationSettings.voc21Defaults(), OutputOptions.defaults());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first.vocabularies().get(0).features(),
+                second.vocabularies().get(0).features());
+        Goldens.assertClose("cached", Goldens.floats("text/voc21_query_features.npy"), second.vocabularies().get(0).features(), 1e-6);
     }
 
     @Test
