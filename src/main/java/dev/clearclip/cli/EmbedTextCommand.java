@@ -20,7 +20,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Query embeddings of a class list: every name in the 80 ImageNet templates, ensembled as ClearCLIP does. */
-@Command(name = "embed-text", mixinStandardHelpOptions = true,
+@Command(name = "embed-text", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = "Normalised text embeddings of a class list, one row per name (only the text encoder is loaded).")
 final class EmbedTextCommand implements Callable<Integer> {
 

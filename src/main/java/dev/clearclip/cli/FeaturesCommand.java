@@ -19,7 +19,8 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /** Dense patch features of normalised images, for parity checks against the Python implementation. */
-@Command(name = "features", mixinStandardHelpOptions = true,
+@Command(name = "features", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = "Dense L2-normalised patch features of normalised images (only the image encoder is loaded).")
 final class FeaturesCommand implements Callable<Integer> {
     // images per forward pass: bounds native memory for large inputs

@@ -36,7 +36,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** One image (or its normalised tensor) to a label map and the requested outputs, exactly as the Spark job segments. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = "Segment one image (or an already resized, normalised tensor) with a class vocabulary.")
 final class PredictCommand implements Callable<Integer> {
 
@@ -66,13 +67,16 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out-labels", required = true, paramLabel = "L.npy", description = "int32 [H, W] class ids")
     Path outLabels;
 
-    @Option(names = "--out-mask", paramLabel = "M.png", description = "label map PNG (8-bit palette, 16-bit beyond 256 labels)")
+    @Option(names = "--out-mask", paramLabel = "M.png",
+            description = "label map PNG (8-bit palette, 16-bit beyond 256 labels)")
     Path outMask;
 
-    @Option(names = "--out-json", paramLabel = "S.json", description = "image size, vocabulary, settings, per-class statistics")
+    @Option(names = "--out-json", paramLabel = "S.json",
+            description = "image size, vocabulary, settings, per-class statistics")
     Path outJson;
 
-    @Option(names = "--overlay", paramLabel = "O.png", description = "the photo with the classes tinted and a legend (--image only)")
+    @Option(names = "--overlay", paramLabel = "O.png",
+            description = "the photo with the classes tinted and a legend (--image only)")
     Path overlay;
 
     @Option(names = "--out-confidence", paramLabel = "C.png", description = "max probability per pixel, 8-bit PNG")
@@ -142,8 +146,8 @@ final class PredictCommand implements Callable<Integer> {
     private PreparedImage fromTensor() throws IOException {
         Inputs.ImageTensor t = Inputs.imageTensor(tensor, "--tensor");
         if (t.batch() != 1) {
-            throw new IllegalArgumentException("--tensor " + tensor + ": expected one image [1, 3, H, W], got a batch of "
-                    + t.batch());
+            throw new IllegalArgumentException("--tensor " + tensor + ": expected one image [1, 3, H, W], got a "
+                    + "batch of " + t.batch());
         }
         int[] size = originalSize == null ? new int[] {t.height(), t.width()}
                 : Inputs.size(originalSize, "--original-size");
