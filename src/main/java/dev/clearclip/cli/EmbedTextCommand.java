@@ -46,7 +46,7 @@ final class EmbedTextCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Vocabulary vocabulary = Inputs.vocabulary(classes);
-        ModelFolder folder = main.resolver().resolve(model);
+        ModelFolder folder = main.resolveModel(model);
         QueryEmbeddings embeddings;
         try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.TEXT), Attention.CLEARCLIP, Towers.TEXT,
                 Device.cpu())) {

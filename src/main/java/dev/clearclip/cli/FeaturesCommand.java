@@ -52,7 +52,7 @@ final class FeaturesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Attention variant = Attention.parse(attention);
         Inputs.ImageTensor images = Inputs.imageTensor(input, "--input");
-        ModelFolder folder = main.resolver().resolve(model);
+        ModelFolder folder = main.resolveModel(model);
         ClipConfig config = ModelLoader.readConfig(folder);
         int patch = config.vision().patchSize();
         if (images.height() % patch != 0 || images.width() % patch != 0) {

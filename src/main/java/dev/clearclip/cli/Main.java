@@ -1,6 +1,8 @@
 package dev.clearclip.cli;
 
+import dev.clearclip.weights.ModelFolder;
 import dev.clearclip.weights.ModelResolver;
+import dev.clearclip.weights.WeightsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,8 +11,14 @@ import picocli.CommandLine.ScopeType;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@code clearclip} command line. Exit status: 0 ok, 2 bad input or usage (one line on stderr naming the file or
@@ -48,7 +56,12 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // held strongly: java.util.logging forgets the level of loggers nobody references
+    private static final Logger PROJECT_LOG = Logger.getLogger("dev.clearclip");
+
     public static void main(String[] args) {
+        // retry warnings and the like would break the one-line error contract; --verbose shows them
+        PROJECT_LOG.setLevel(Arrays.asList(args).contains("--verbose") ? Level.INFO : Level.SEVERE);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -77,6 +90,26 @@ public final class Main implements Runnable {
     /** Resolves {@code --model} arguments: folders as they are, hub ids through the cache (offline if asked). */
     public ModelResolver resolver() {
         return ModelResolver.fromEnvironment(offline);
+    }
+
+    /** A {@code --model} argument as a local folder; a mistyped relative folder also reads as a hub id, so say both. */
+    public ModelFolder resolveModel(String model) {
+        try {
+            return resolver().resolve(model);
+        } catch (WeightsException e) {
+            if (looksLikeMissingFolder(model)) {
+                throw new WeightsException("--model " + model + ": no such folder, and as a hub id: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean looksLikeMissingFolder(String model) {
+        try {
+            return !Files.exists(Path.of(model));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     @Override

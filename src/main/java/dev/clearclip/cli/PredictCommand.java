@@ -95,7 +95,7 @@ final class PredictCommand implements Callable<Integer> {
                     + String.join(", ", vocabularies));
         }
         Vocabulary vocabulary = Inputs.vocabulary(vocabularies.get(0));
-        ModelFolder folder = main.resolver().resolve(model);
+        ModelFolder folder = main.resolveModel(model);
         settings.validateFor(ModelLoader.readConfig(folder).vision().patchSize());
         RgbImage photo = image == null ? null : decode(settings);
         PreparedImage prepared = photo != null ? new ImagePreparer(settings).prepare(photo) : fromTensor();

@@ -43,6 +43,9 @@ class CliErrorsTest {
         Path missing = tmp.resolve("no-such-model");
         assertBadInput(CliRun.of("features", "--model", missing, "--input", fixture("inputs/img224.npy"), "--out", out),
                 "features", missing.toString());
+        // relative and slash-separated: also a valid hub id, so both readings are reported
+        assertBadInput(CliRun.of("features", "--offline", "--model", "no-such-dir/model", "--input",
+                fixture("inputs/img224.npy"), "--out", out), "features", "no-such-dir/model: no such folder", "hub id");
     }
 
     @Test
