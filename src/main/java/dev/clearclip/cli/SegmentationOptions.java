@@ -29,7 +29,8 @@ public final class SegmentationOptions {
     Integer crop;
     @Option(names = "--stride", paramLabel = "T", description = "sliding window stride (default 224)")
     Integer stride;
-    @Option(names = "--prob-thd", paramLabel = "P", description = "pixels below this max probability get class 0")
+    @Option(names = "--prob-thd", paramLabel = "P",
+            description = "pixels below this max probability get class 0 (default: the preset's, else 0)")
     Double probThd;
     @Option(names = "--logit-scale", paramLabel = "L", description = "softmax temperature (default 50)")
     Double logitScale;

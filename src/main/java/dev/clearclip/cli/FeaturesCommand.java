@@ -1,0 +1,80 @@
+package dev.clearclip.cli;
+
+import ai.djl.Device;
+import dev.clearclip.io.Npy;
+import dev.clearclip.model.Attention;
+import dev.clearclip.model.ClipConfig;
+import dev.clearclip.model.ClipModel;
+import dev.clearclip.weights.ModelFolder;
+import dev.clearclip.weights.ModelLoader;
+import dev.clearclip.weights.Towers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/** Dense patch features of normalised images, for parity checks against the Python implementation. */
+@Command(name = "features", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = "Dense L2-normalised patch features of normalised images (only the image encoder is loaded).")
+final class FeaturesCommand implements Callable<Integer> {
+    // images per forward pass: bounds native memory for large inputs
+    private static final int CHUNK = 8;
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "model folder (Hugging Face or OpenCLIP layout) or hub id, e.g. openai/clip-vit-base-patch16")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "X.npy",
+            description = "float32 [B,3,H,W] normalised images; H and W multiples of the patch size")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "Y.npy",
+            description = "float32 [B, Hp*Wp, E] L2-normalised features, patches in row-major order")
+    Path out;
+
+    @Option(names = "--attention", paramLabel = "A", defaultValue = "clearclip",
+            description = "last block: clearclip (default), vanilla, sclip, maskclip")
+    String attention;
+
+    @Override
+    public Integer call() throws Exception {
+        Attention variant = Attention.parse(attention);
+        Inputs.ImageTensor images = Inputs.imageTensor(input, "--input");
+        ModelFolder folder = main.resolveModel(model);
+        ClipConfig config = ModelLoader.readConfig(folder);
+        int patch = config.vision().patchSize();
+        if (images.height() % patch != 0 || images.width() % patch != 0) {
+            throw new IllegalArgumentException("--input " + input + ": image size " + images.height() + "x"
+                    + images.width() + " is not a multiple of the model's patch size " + patch);
+        }
+        int tokens = (images.height() / patch) * (images.width() / patch);
+        int dim = config.embedDim();
+        float[] features = new float[images.batch() * tokens * dim];
+        int perImage = 3 * images.height() * images.width();
+        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.VISION), variant, Towers.VISION,
+                Device.cpu())) {
+            for (int b = 0; b < images.batch(); b += CHUNK) {
+                int n = Math.min(CHUNK, images.batch() - b);
+                float[] chunk = Arrays.copyOfRange(images.chw(), b * perImage, (b + n) * perImage);
+                float[] f = clip.normalisedDenseFeatures(chunk, n, images.height(), images.width());
+                System.arraycopy(f, 0, features, b * tokens * dim, f.length);
+            }
+        }
+        Npy.writeFloat32(out, features, images.batch(), tokens, dim);
+        spec.commandLine().getOut().printf("wrote %s: float32 [%d, %d, %d] (%s)%n", out, images.batch(), tokens,
+                dim, variant.label());
+        return 0;
+    }
+}

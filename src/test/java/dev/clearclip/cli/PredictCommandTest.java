@@ -1,0 +1,112 @@
+package dev.clearclip.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clearclip.io.Npy;
+import dev.clearclip.model.Goldens;
+import dev.clearclip.output.LabelPng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+import static dev.clearclip.cli.CliRun.fixture;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** predict on the official VOC21 case, from the normalised tensor and from the PNG file. */
+class PredictCommandTest {
+    private static final int H = 300;
+    private static final int W = 451;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fromTheTensorLabelsEqualTheGoldenOutsideTheAmbiguousMask() throws IOException {
+        Path labels = tmp.resolve("l.npy");
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"),
+                "--classes", fixture("text/cls_voc21.txt"), "--prob-thd", "0.5",
+                "--tensor", fixture("seg_voc21/input.npy"), "--original-size", H + "," + W, "--out-labels", labels);
+        assertEquals(0, run.exit(), run::toString);
+        Npy.Array l = Npy.read(labels);
+        assertEquals("<i4", l.dtype());
+        assertArrayEquals(new long[] {H, W}, l.shape());
+        int[] ours = l.ints();
+        int[] gold = Goldens.npy("seg_voc21/seg_pred.npy").ints();
+        byte[] ambiguous = Goldens.npy("seg_voc21/ambiguous_mask.npy").bytes();
+        int differ = 0;
+        for (int i = 0; i < gold.length; i++) {
+            differ += ambiguous[i] == 0 && ours[i] != gold[i] ? 1 : 0;
+        }
+        assertEquals(0, differ, "pixels that differ outside the ambiguous mask");
+    }
+
+    @Test
+    void fromThePngEveryRequestedOutputIsWrittenAndConsistent() throws IOException {
+        Path out = tmp.resolve("out");
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"), "--preset", "voc21", "--rle",
+                "--image", fixture("inputs/chelsea.png"), "--out-labels", out.resolve("l.npy"),
+                "--out-mask", out.resolve("m.png"), "--out-json", out.resolve("s.json"),
+                "--overlay", out.resolve("o.png"), "--out-confidence", out.resolve("c.png"));
+        assertEquals(0, run.exit(), run::toString);
+
+        int[] labels = Npy.read(out.resolve("l.npy")).ints();
+        int[] gold = Goldens.npy("seg_voc21/seg_pred.npy").ints();
+        int same = 0;
+        for (int i = 0; i < gold.length; i++) {
+            same += labels[i] == gold[i] ? 1 : 0;
+        }
+        assertTrue(same >= 0.999 * gold.length, "only " + same + " of " + gold.length + " pixels match the golden");
+        assertArrayEquals(labels, LabelPng.decode(Files.readAllBytes(out.resolve("m.png"))), "mask PNG = labels");
+
+        BufferedImage confidence = ImageIO.read(out.resolve("c.png").toFile());
+        assertEquals(W, confidence.getWidth());
+        assertEquals(H, confidence.getHeight());
+        BufferedImage overlay = ImageIO.read(out.resolve("o.png").toFile());
+        assertTrue(overlay.getWidth() > W && overlay.getHeight() >= H, "overlay is the photo plus a legend");
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve("s.json").toFile());
+        assertEquals(H, json.at("/image/height").asInt());
+        assertEquals(W, json.at("/image/width").asInt());
+        assertEquals("voc21", json.at("/vocabulary/name").asText());
+        assertEquals(21, json.at("/vocabulary/classes").size());
+        assertEquals(0.5, json.at("/settings/prob_thd").asDouble());
+        assertEquals(448, json.at("/settings/crop").asInt());
+        long pixels = 0;
+        for (JsonNode c : json.get("classes")) {
+            int id = c.get("class_id").asInt();
+            long n = c.get("pixels").asLong();
+            long counted = java.util.Arrays.stream(labels).filter(v -> v == id).count();
+            assertEquals(counted, n, "pixels of class " + id);
+            assertEquals(json.at("/vocabulary/classes/" + id).asText(), c.get("name").asText());
+            assertEquals((double) n / (H * W), c.get("fraction").asDouble(), 1e-12);
+            double conf = c.get("mean_confidence").asDouble();
+            assertTrue(conf > 0 && conf <= 1, "mean confidence " + conf);
+            pixels += n;
+        }
+        assertEquals((long) H * W, pixels);
+        assertEquals(json.get("classes").size(), json.get("rle").size());
+    }
+
+    @Test
+    void pseudoLabellingMarksUnsurePixelsWithTheIgnoreIndex() throws IOException {
+        Path labels = tmp.resolve("l.npy");
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"), "--preset", "voc21",
+                "--tensor", fixture("seg_voc21/input.npy"), "--original-size", H + "," + W,
+                "--pseudo-label-thd", "0.6", "--out-labels", labels);
+        assertEquals(0, run.exit(), run::toString);
+        int[] ours = Npy.read(labels).ints();
+        float[] prob = Goldens.floats("seg_voc21/max_prob.npy");
+        for (int i = 0; i < ours.length; i++) {
+            if (Math.abs(prob[i] - 0.6f) > 1e-4) {
+                assertEquals(prob[i] < 0.6f, ours[i] == 255, "pixel " + i + " with confidence " + prob[i]);
+            }
+        }
+    }
+}
