@@ -96,7 +96,7 @@ public final class HubClient {
             } catch (HttpDownload.TransientException | IOException e) {
                 last = e;
                 LOG.log(System.Logger.Level.WARNING, "download of {0} failed (attempt {1}/{2}): {3}",
-                        uri, attempt + 1, attempts, e.getMessage());
+                        uri, attempt + 1, attempts, e.toString());
             }
         }
         throw new WeightsException("cannot download " + uri + " after " + attempts + " attempts: " + last, last);
