@@ -45,8 +45,7 @@ public final class Evaluator {
         List<HadoopFiles.Listed> gt = listOrFail(s.groundTruth(), layout::isGroundTruthFile, conf, "--ground-truth");
         if (gt.isEmpty()) {
             throw new IllegalArgumentException("--ground-truth " + s.groundTruth() + " has no " + layout.cliName()
-                    + " label files (*" + (layout == GroundTruthLayout.CITYSCAPES ? "_gtFine_labelIds" : "")
-                    + ".png)");
+                    + " label files (*" + layout.fileSuffix() + ")");
         }
         Map<String, String> gtUris = new HashMap<>();
         gt.forEach(f -> gtUris.put(f.relativePath(), f.uri()));

@@ -13,8 +13,8 @@ public enum GroundTruthLayout {
     VOC20("voc20", 20, Mapping.REDUCE_ZERO_LABEL, ".png", ""),
     CONTEXT60("context60", 60, Mapping.INDEX, ".png", ""),
     CONTEXT59("context59", 59, Mapping.REDUCE_ZERO_LABEL, ".png", ""),
-    COCO_OBJECT("coco-object", 81, Mapping.INDEX, ".png", ""),
-    COCO_STUFF("coco-stuff", 171, Mapping.INDEX, ".png", ""),
+    COCO_OBJECT("coco-object", 81, Mapping.INDEX, "_instanceTrainIds.png", ""),
+    COCO_STUFF("coco-stuff", 171, Mapping.INDEX, "_labelTrainIds.png", ""),
     /** the released stuffthingmaps (ids 0..181 with 11 unused), mapped to the 171 train ids as mmseg's converter does */
     COCO_STUFF_RAW("coco-stuff-raw", 171, Mapping.COCO_STUFF_IDS, ".png", ""),
     ADE20K("ade20k", 150, Mapping.REDUCE_ZERO_LABEL, ".png", ""),
@@ -69,6 +69,11 @@ public enum GroundTruthLayout {
     /** the preset whose class file names this benchmark's classes */
     public String preset() {
         return this == COCO_STUFF_RAW ? COCO_STUFF.cliName : cliName;
+    }
+
+    /** how this layout's ground-truth file names end, e.g. {@code _labelTrainIds.png} (mmseg's seg_map_suffix) */
+    public String fileSuffix() {
+        return fileSuffix;
     }
 
     /** whether a file (by name) is a ground-truth map of this layout, e.g. only {@code *_gtFine_labelIds.png} */

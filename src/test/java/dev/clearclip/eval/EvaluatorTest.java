@@ -194,4 +194,35 @@ class EvaluatorTest {
         assertEquals(0.75, (double) summary.getAs("a_acc"));
         assertEquals("c2", rows.get(2).getAs("name"));
     }
+
+    @Test
+    void commandPrintsTheTableWritesOutputsAndExitsTwoOnBadInput() throws IOException {
+        TestTables.labelPng(tmp.resolve("gt/x.png"), 4, 2, 0, 0, 0, 0, 15, 15, I, I);
+        String table = masks(TestTables.ok("x", "file:/x.jpg", 4, 2, new int[]{0, 0, 0, 0, 15, 15, 0, 0}, "voc21",
+                java.util.stream.IntStream.range(0, 21).mapToObj(c -> "c" + c).toList(), 1));
+        var stdout = new java.io.ByteArrayOutputStream();
+        var stderr = new java.io.ByteArrayOutputStream();
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.stdout = new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8);
+        cmd.stderr = new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8);
+        var cli = new picocli.CommandLine(cmd);
+        assertEquals(0, cli.execute("--predictions", table, "--ground-truth", tmp.resolve("gt").toString(),
+                "--layout", "voc", "--out", tmp.resolve("out").toString()));
+        String console = stdout.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(console.contains("| person ") && console.contains("aAcc 100.00  mIoU 100.00"), console);
+        assertTrue(console.contains("| aeroplane ") && console.contains("nan"), "absent classes are nan: " + console);
+        assertTrue(Files.exists(tmp.resolve("out/metrics.json")));
+
+        assertEquals(2, cli.execute("--predictions", table, "--ground-truth", tmp.resolve("none").toString(),
+                "--layout", "voc"));
+        assertEquals(2, cli.execute("--predictions", table, "--ground-truth", tmp.resolve("gt").toString(),
+                "--layout", "kitti"));
+        assertEquals(2, cli.execute("--predictions", table, "--ground-truth", tmp.resolve("gt").toString(),
+                "--layout", "voc", "--num-classes", "300"));
+        String errors = stderr.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(3, errors.lines().count(), errors);
+        assertTrue(errors.contains("--ground-truth " + tmp.resolve("none") + " does not exist"), errors);
+        assertTrue(errors.contains("unknown ground-truth layout 'kitti'"), errors);
+        assertTrue(errors.contains("--num-classes must be in 1..255"), errors);
+    }
 }

@@ -70,5 +70,9 @@ class GroundTruthLayoutTest {
         assertEquals("f/f_1", GroundTruthLayout.CITYSCAPES.groundTruthKey("f/f_1_gtFine_labelIds.png"));
         assertEquals("f/f_1", GroundTruthLayout.CITYSCAPES.predictionKey("f/f_1_leftImg8bit"));
         assertEquals("ADE_val_1", GroundTruthLayout.ADE20K.groundTruthKey("ADE_val_1.png"));
+        // mmseg's seg_map_suffix: both COCO benchmarks keep their maps side by side in annotations/val2017
+        assertTrue(GroundTruthLayout.COCO_STUFF.isGroundTruthFile("000000000139_labelTrainIds.png"));
+        assertFalse(GroundTruthLayout.COCO_STUFF.isGroundTruthFile("000000000139_instanceTrainIds.png"));
+        assertEquals("000000000139", GroundTruthLayout.COCO_OBJECT.groundTruthKey("000000000139_instanceTrainIds.png"));
     }
 }
