@@ -1,0 +1,31 @@
+package dev.clearclip.eval;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import org.apache.hadoop.conf.Configuration;
+
+/** The driver's Hadoop configuration (S3A endpoint, credential providers) shipped to the executors reading files. */
+public final class HadoopConfiguration implements Serializable {
+    private transient Configuration conf;
+
+    public HadoopConfiguration(Configuration conf) {
+        this.conf = conf;
+    }
+
+    public Configuration get() {
+        return conf;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        conf.write(out);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        conf = new Configuration(false);
+        conf.readFields(in);
+    }
+}
