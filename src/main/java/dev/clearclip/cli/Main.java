@@ -44,7 +44,9 @@ public final class Main implements Runnable {
     public static final List<Supplier<Object>> SUBCOMMANDS = List.of(
             FeaturesCommand::new,
             EmbedTextCommand::new,
-            PredictCommand::new);
+            PredictCommand::new,
+            dev.clearclip.eval.EvaluateCommand::new,
+            dev.clearclip.render.RenderCommand::new);
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces of errors")
     boolean verbose;
