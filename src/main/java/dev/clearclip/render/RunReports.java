@@ -100,7 +100,10 @@ public final class RunReports {
     private static String text(Object v) {
         if (v instanceof scala.collection.Seq<?> seq) {
             List<String> parts = new ArrayList<>();
-            scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> parts.add(String.valueOf(x)));
+            // scala.collection.Iterator is the same in Scala 2.12 and 2.13 (converters differ), so both builds work
+            for (scala.collection.Iterator<?> it = seq.iterator(); it.hasNext(); ) {
+                parts.add(String.valueOf(it.next()));
+            }
             return String.join(", ", parts);
         }
         return String.valueOf(v);
