@@ -1,0 +1,126 @@
+package dev.clearclip.job;
+
+import dev.clearclip.spark.ExecutorSegmenters;
+import dev.clearclip.spark.FakeProvider;
+import dev.clearclip.spark.SegmenterProvider;
+import dev.clearclip.spark.TestImages;
+import org.apache.parquet.example.data.Group;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The segment command end to end on local files: outputs, error rows, statistics, labels, provenance. */
+class SegmentJobLocalTest {
+
+    static SparkSession spark;
+    @TempDir
+    static Path dir;
+    static Path corpus;
+
+    @BeforeAll
+    static void start() throws IOException {
+        SegmentCommand.provider = new FakeProvider();
+        ExecutorSegmenters.closeAll();
+        spark = JobTestSupport.localSession("SegmentJobLocalTest");
+        corpus = dir.resolve("corpus");
+        for (Map.Entry<String, byte[]> f : TestImages.corpus().entrySet()) {
+            Path p = corpus.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            Files.write(p, f.getValue());
+        }
+        Files.write(corpus.resolve("bad_boom.png"), TestImages.image(20, 20, "png"));
+    }
+
+    @AfterAll
+    static void stop() {
+        SegmentCommand.provider = SegmenterProvider.REAL;
+        ExecutorSegmenters.closeAll();
+    }
+
+    @Test
+    void everyInputOnceWithCorrectStatusesAndConsistentStatistics() throws IOException {
+        Path out = dir.resolve("out1");
+        JobTestSupport.Result r = JobTestSupport.segment("--input", corpus.toUri().toString(), "--recursive",
+                "--output", out.toUri().toString(), "--model", "tiny", "--classes", "voc21,ade20k",
+                "--max-pixels", "40000", "--run-id", "r1", "--batch-size", "3", "--export-labels");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("run r1  succeeded"), r.out());
+
+        Dataset<Row> masks = spark.read().parquet(out.resolve("masks").toString());
+        List<Row> rows = masks.collectAsList();
+        assertEquals(9 * 2, rows.size(), "9 inputs x 2 vocabularies (notes.txt filtered out)");
+        Map<String, Integer> perKey = new HashMap<>();
+        for (Row row : rows) {
+            perKey.merge(row.getAs("uri") + "|" + row.getAs("vocabulary"), 1, Integer::sum);
+            String name = row.<String>getAs("uri").replaceFirst(".*/", "");
+            boolean good = name.startsWith("good");
+            assertEquals(good ? "ok" : "error", row.getAs("status"), name + ": " + row.getAs("error"));
+            if (good) {
+                assertNull(row.getAs("error"));
+                JobTestSupport.assertMaskConsistent(row);
+            } else {
+                assertNull(row.getAs("mask_png"));
+                assertTrue(row.<String>getAs("error").length() > 3, name);
+            }
+            assertEquals("r1", row.getAs("run_id"));
+            assertEquals("fake-weights-tiny", row.getAs("weights_sha256"));
+            assertTrue(row.<String>getAs("settings").contains("\"segmentation\""));
+        }
+        assertEquals(18, perKey.size());
+        assertTrue(perKey.values().stream().allMatch(n -> n == 1));
+        Row huge = masks.where(col("uri").endsWith("huge.png")).first();
+        assertEquals(250, huge.<Integer>getAs("width"));
+        assertTrue(huge.<String>getAs("error").contains("pixels"));
+        assertEquals("nested/good_d", masks.where(col("uri").endsWith("good_d.png")).first().getAs("image_id"));
+
+        // class_stats equals the sum over masks
+        List<Row> stats = spark.read().parquet(out.resolve("class_stats").toString())
+                .where(col("vocabulary").equalTo("voc21")).orderBy("class_id").collectAsList();
+        List<Row> expected = masks.where("status = 'ok' and vocabulary = 'voc21'")
+                .selectExpr("explode(classes) as c").groupBy("c.class_id")
+                .agg(org.apache.spark.sql.functions.count("*").as("images"),
+                        org.apache.spark.sql.functions.sum("c.pixels").as("pixels"))
+                .orderBy("class_id").collectAsList();
+        assertEquals(expected.size(), stats.size());
+        long totalPixels = masks.where("status = 'ok' and vocabulary = 'voc21'")
+                .selectExpr("sum(cast(width as long) * height)").first().getLong(0);
+        for (int i = 0; i < stats.size(); i++) {
+            assertEquals(expected.get(i).<Long>getAs("images"), stats.get(i).<Long>getAs("images"));
+            assertEquals(expected.get(i).<Long>getAs("pixels"), stats.get(i).<Long>getAs("pixels"));
+            assertEquals(stats.get(i).<Long>getAs("pixels") / (double) totalPixels,
+                    stats.get(i).<Double>getAs("pixel_fraction"), 1e-12);
+        }
+
+        Row run = spark.read().parquet(out.resolve("runs").toString()).first();
+        assertEquals(9L, run.<Long>getAs("listed"));
+        assertEquals(4L, run.<Long>getAs("succeeded"));
+        assertEquals(5L, run.<Long>getAs("failed"));
+        assertEquals(1L, run.<Long>getAs("model_loads"), "one encoder for the one local executor JVM");
+        assertTrue(Files.readString(out.resolve("runs_json/r1.json")).contains("\"succeeded\" : 4"));
+
+        Path labels = out.resolve("labels/voc21");
+        assertTrue(Files.exists(labels.resolve("SegmentationClass/nested/good_d.png")));
+        assertEquals(List.of("good_a", "good_b", "good_c", "nested/good_d"),
+                Files.readAllLines(labels.resolve("ImageSets/Segmentation/r1.txt")));
+
+        List<Group> plain = JobTestSupport.readWithoutSpark(out.resolve("masks"));
+        assertEquals(18, plain.size());
+        assertTrue(plain.stream().anyMatch(g -> g.getString("status", 0).equals("error")));
+    }
+}
