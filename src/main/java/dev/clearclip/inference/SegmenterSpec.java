@@ -1,10 +1,28 @@
 package dev.clearclip.inference;
 
+import ai.djl.Device;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.config.VocabularySource;
+import dev.clearclip.model.Attention;
+import dev.clearclip.model.ClipConfig;
+import dev.clearclip.model.ClipModel;
+import dev.clearclip.vocabulary.TextEmbedder;
+import dev.clearclip.vocabulary.Vocabulary;
+import dev.clearclip.weights.ClipCheckpoint;
+import dev.clearclip.weights.ModelFolder;
+import dev.clearclip.weights.ModelLoader;
+import dev.clearclip.weights.ModelResolver;
+import dev.clearclip.weights.Towers;
 
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Everything an executor needs to build an {@link ImageSegmenter}, prepared once on the driver: the resolved model
@@ -14,14 +32,81 @@ import java.util.List;
 public record SegmenterSpec(String modelId, String modelPath, String weightsSha256, List<QueryEmbeddings> vocabularies,
                             SegmentationSettings settings, OutputOptions output) implements Serializable {
 
-    /** Driver side: resolves the model, validates settings against it and embeds every vocabulary. */
+    /** Driver side, hub access per the environment (HF_HUB_OFFLINE, HF_ENDPOINT, HF_HOME). */
     public static SegmenterSpec prepare(String modelArg, List<String> vocabularyArgs, SegmentationSettings settings,
                                         OutputOptions output) {
-        throw new UnsupportedOperationException("lead: wire model + text embedding");
+        return prepare(ModelResolver.fromEnvironment(false), modelArg, vocabularyArgs, settings, output);
     }
 
-    /** Executor side: loads the image encoder on {@code device} ("cpu", "gpu:0"). The caller caches it per JVM. */
+    /**
+     * Driver side: checks every vocabulary, resolves the model, validates the settings against its config, then
+     * embeds every vocabulary with the text tower. Everything that can be wrong fails here, before any task.
+     */
+    public static SegmenterSpec prepare(ModelResolver resolver, String modelArg, List<String> vocabularyArgs,
+                                        SegmentationSettings settings, OutputOptions output) {
+        List<Vocabulary> vocabularies = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (String arg : vocabularyArgs) {
+            VocabularySource source = VocabularySource.resolve(arg);
+            Vocabulary v = Vocabulary.parse(source.name(), source.text());
+            if (!names.add(v.name().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("vocabulary name '" + v.name() + "' is given twice (" + arg + ")");
+            }
+            vocabularies.add(v);
+        }
+        if (vocabularies.isEmpty()) {
+            throw new IllegalArgumentException("no vocabulary given");
+        }
+        ModelFolder folder = resolver.resolve(modelArg);
+        ClipConfig config = ModelLoader.readConfig(folder);
+        settings.validateFor(config.vision().patchSize());
+        ClipCheckpoint text = ModelLoader.load(folder, Towers.TEXT);
+        List<QueryEmbeddings> embeddings = new ArrayList<>();
+        try (ClipModel model = ClipModel.load(text, Attention.CLEARCLIP, Towers.TEXT, Device.cpu())) {
+            TextEmbedder embedder = TextEmbedder.withImageNetTemplates(model);
+            for (Vocabulary v : vocabularies) {
+                embeddings.add(embedder.embed(v));
+            }
+        }
+        return new SegmenterSpec(modelArg, folder.dir().toAbsolutePath().toString(), text.weightsSha256(),
+                List.copyOf(embeddings), settings, output);
+    }
+
+    /**
+     * Executor side: loads the image encoder on {@code device} ("cpu", "gpu", "gpu:N") after checking that the
+     * weights there are the ones the driver embedded the vocabularies with. The caller caches it per JVM.
+     */
     public ImageSegmenter open(String device) {
-        throw new UnsupportedOperationException("lead: wire the segmenter");
+        Path dir = Path.of(modelPath);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("model folder " + modelPath + " (for " + modelId + ") is not on this "
+                    + "machine: put it on a path every executor sees, or distribute it with the job");
+        }
+        ClipCheckpoint vision = ModelLoader.load(ModelFolder.detect(dir, modelId), Towers.VISION);
+        if (!vision.weightsSha256().equals(weightsSha256)) {
+            throw new IllegalStateException("weights in " + modelPath + " have sha256 " + vision.weightsSha256()
+                    + " but the driver embedded the vocabularies with " + weightsSha256);
+        }
+        ClipModel model = ClipModel.load(vision, settings.attention(), Towers.VISION, parseDevice(device));
+        try {
+            return new ClearClipImageSegmenter(model, new Segmenter(model, settings, vocabularies, output), output);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    static Device parseDevice(String device) {
+        String d = device.strip().toLowerCase(Locale.ROOT);
+        if (d.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (d.equals("gpu") || d.equals("cuda")) {
+            return Device.gpu();
+        }
+        if (d.startsWith("gpu:") || d.startsWith("cuda:")) {
+            return Device.gpu(Integer.parseInt(d.substring(d.indexOf(':') + 1)));
+        }
+        throw new IllegalArgumentException("unknown device '" + device + "': expected cpu, gpu or gpu:N");
     }
 }

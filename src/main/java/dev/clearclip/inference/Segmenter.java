@@ -1,0 +1,120 @@
+package dev.clearclip.inference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.clearclip.config.OutputOptions;
+import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.model.ClipModel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ClearCLIP segmentation of normalised images: windows of all given images are encoded in shared batches, then each
+ * image's window logits are upsampled, averaged where windows overlap and decoded to label maps for every
+ * vocabulary. Thread-safe; owns only the stacked query matrix.
+ */
+public final class Segmenter implements AutoCloseable {
+    private final ClipModel model;
+    private final SegmentationSettings settings;
+    private final QueryBank bank;
+    private final NDManager own;
+    private final WindowEncoder encoder;
+    private final LabelDecoder decoder;
+
+    public Segmenter(ClipModel model, SegmentationSettings settings, List<QueryEmbeddings> vocabularies,
+                     OutputOptions output) {
+        settings.validateFor(model.patchSize());
+        this.model = model;
+        this.settings = settings;
+        this.bank = QueryBank.of(vocabularies);
+        if (bank.embedDim() != model.config().embedDim()) {
+            throw new IllegalArgumentException("text embeddings have " + bank.embedDim() + " dims but the model's image "
+                    + "embeddings have " + model.config().embedDim() + ": embedded with another model?");
+        }
+        this.own = model.newScope();
+        NDArray queriesT = own.create(bank.features(), new Shape(bank.queries(), bank.embedDim())).transpose(1, 0);
+        this.encoder = new WindowEncoder(model, queriesT, settings.windowBatch());
+        this.decoder = new LabelDecoder(bank, settings.logitScale(), settings.probThreshold(), output);
+    }
+
+    public SegmentationSettings settings() {
+        return settings;
+    }
+
+    public List<QueryEmbeddings> vocabularies() {
+        return bank.vocabularies();
+    }
+
+    /** Windows of one image, in encoder order. */
+    public List<Window> windows(PreparedImage image) {
+        if (!settings.slide()) {
+            return List.of(new Window(0, image.height(), 0, image.width(), 0, 0, 0, 0));
+        }
+        return WindowPlan.slide(image.height(), image.width(), settings.crop(), settings.stride(), model.patchSize());
+    }
+
+    /** One label map per vocabulary for every image, in input order. */
+    public List<List<LabelMap>> segment(List<PreparedImage> images) {
+        List<WindowEncoder.Job> jobs = new ArrayList<>();
+        int[] firstJob = new int[images.size() + 1];
+        for (int i = 0; i < images.size(); i++) {
+            firstJob[i] = jobs.size();
+            for (Window w : windows(images.get(i))) {
+                jobs.add(WindowEncoder.Job.of(images.get(i), w, model.patchSize()));
+            }
+        }
+        firstJob[images.size()] = jobs.size();
+        float[][] logits = encoder.encode(jobs);
+        List<List<LabelMap>> out = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            out.add(decode(images.get(i), jobs.subList(firstJob[i], firstJob[i + 1]),
+                    java.util.Arrays.copyOfRange(logits, firstJob[i], firstJob[i + 1])));
+        }
+        return out;
+    }
+
+    /** The averaged logits at resized resolution (Q, H, W) (sliding) or patch resolution (whole image), for tests. */
+    NDArray mergedLogits(NDManager scope, PreparedImage image, List<WindowEncoder.Job> jobs, float[][] logits) {
+        int q = bank.queries();
+        if (!settings.slide()) {
+            WindowEncoder.Job j = jobs.get(0);
+            return scope.create(logits[0], new Shape(q, j.gridH(), j.gridW()));
+        }
+        NDArray sum = scope.zeros(new Shape(q, image.height(), image.width()));
+        NDArray count = scope.zeros(new Shape(1, image.height(), image.width()));
+        for (int i = 0; i < jobs.size(); i++) {
+            WindowEncoder.Job j = jobs.get(i);
+            Window w = j.window();
+            NDArray patchLogits = scope.create(logits[i], new Shape(q, j.gridH(), j.gridW()));
+            NDArray up = Bilinear.resize(patchLogits, w.paddedHeight(), w.paddedWidth())
+                    .get(new NDIndex(":, {}:{}, {}:{}", w.padTop(), w.padTop() + w.height(), w.padLeft(),
+                            w.padLeft() + w.width()));
+            NDIndex region = new NDIndex(":, {}:{}, {}:{}", w.y1(), w.y2(), w.x1(), w.x2());
+            sum.set(region, sum.get(region).add(up));
+            count.set(region, count.get(region).add(1f));
+        }
+        return sum.div(count);
+    }
+
+    private List<LabelMap> decode(PreparedImage image, List<WindowEncoder.Job> jobs, float[][] logits) {
+        try (NDManager scope = model.newScope()) {
+            NDArray merged = mergedLogits(scope, image, jobs, logits);
+            return decoder.decode(merged, image.originalHeight(), image.originalWidth());
+        }
+    }
+
+    /** Per-window patch logits (Q, gridH, gridW) of one image, for parity tests. */
+    float[][] windowLogits(PreparedImage image) {
+        List<WindowEncoder.Job> jobs = windows(image).stream()
+                .map(w -> WindowEncoder.Job.of(image, w, model.patchSize())).toList();
+        return encoder.encode(jobs);
+    }
+
+    @Override
+    public void close() {
+        own.close();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.clearclip.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.clearclip.weights.ClipCheckpoint;
+import dev.clearclip.weights.Towers;
+
+/**
+ * A loaded CLIP with ClearCLIP's (or a comparison variant's) last vision block. All weights live in one NDManager
+ * owned by the model; every call works in a sub-manager of the caller's (or its own) that is closed per call, so
+ * native memory stays flat over millions of images. Thread-safe: weights are only read.
+ */
+public final class ClipModel implements AutoCloseable {
+    private final NDManager weights;
+    private final ClipConfig config;
+    private final VisionTower vision;
+    private final TextTower text;
+    private final Attention attention;
+
+    private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, Attention attention) {
+        this.weights = weights;
+        this.config = config;
+        this.vision = vision;
+        this.text = text;
+        this.attention = attention;
+    }
+
+    public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device) {
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            ParameterLoader p = new ParameterLoader(checkpoint, manager);
+            VisionTower v = towers != Towers.TEXT ? new VisionTower(p, attention) : null;
+            TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
+            return new ClipModel(manager, checkpoint.config(), v, t, attention);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    public Attention attention() {
+        return attention;
+    }
+
+    public int patchSize() {
+        return config.vision().patchSize();
+    }
+
+    public Device device() {
+        return weights.getDevice();
+    }
+
+    /** A per-call scope for the caller's arrays; close it after the call. */
+    public NDManager newScope() {
+        return weights.newSubManager();
+    }
+
+    /** images (B, 3, H, W) -> patch features (B, Hp*Wp, E) after ln_post and proj, not normalised; in images' manager. */
+    public NDArray denseFeatures(NDArray images) {
+        return requireVision().tokens(images).get(":, 1:, :");
+    }
+
+    /** images (B, 3, H, W) -> every token (B, 1 + Hp*Wp, E), CLS first (with VANILLA, row 0 is CLIP's image embedding). */
+    public NDArray allTokens(NDArray images) {
+        return requireVision().tokens(images);
+    }
+
+    /**
+     * Java-array convenience: normalised dense features {@code [B, Hp*Wp, E]} of a {@code [B, 3, H, W]} float32 batch.
+     */
+    public float[] normalisedDenseFeatures(float[] chw, int batch, int height, int width) {
+        try (NDManager scope = newScope()) {
+            NDArray images = scope.create(chw, new Shape(batch, 3, height, width));
+            NDArray dense = denseFeatures(images);
+            return dense.div(dense.norm(new int[] {-1}, true)).toFloatArray();
+        }
+    }
+
+    /** Unnormalised text embeddings (N, E) of token rows, in {@code scope}. */
+    public NDArray textFeatures(NDManager scope, int[][] tokens) {
+        if (text == null) {
+            throw new IllegalStateException("this model was loaded without its text tower");
+        }
+        return text.encode(scope, tokens);
+    }
+
+    public int contextLength() {
+        return config.text().contextLength();
+    }
+
+    VisionTower vision() {
+        return requireVision();
+    }
+
+    private VisionTower requireVision() {
+        if (vision == null) {
+            throw new IllegalStateException("this model was loaded without its image encoder");
+        }
+        return vision;
+    }
+
+    /** Native arrays alive under the model's manager, weights included (leak checks). */
+    public int liveArrayCount() {
+        return count(weights);
+    }
+
+    private static int count(NDManager m) {
+        int n = m.getManagedArrays().size();
+        for (ai.djl.ndarray.NDResource r : m.getManagedArrays()) {
+            if (r instanceof NDManager child) {
+                n += count(child) - 1;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.clearclip.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+
+/**
+ * MaskCLIP's last block (for comparison): attention reduced to the identity, i.e. {@code out_proj(v)} on
+ * {@code ln_1(x)}; no residual, no MLP. Only the v rows of {@code in_proj} are kept.
+ */
+final class MaskClipBlock implements LastBlock {
+    private final LayerNormParams ln1;
+    private final NDArray vWeight;
+    private final NDArray vBias;
+    private final NDArray outProjWeight;
+    private final NDArray outProjBias;
+
+    MaskClipBlock(ParameterLoader p, String prefix) {
+        int w = p.config().vision().width();
+        this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
+        this.vWeight = p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w);
+        this.vBias = p.rows(prefix + "attn.in_proj_bias", 2 * w, 3 * w);
+        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
+        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return Heads.scoped(x, in -> {
+            NDArray v = Linear.linear(ln1.apply(in), vWeight, vBias).singletonOrThrow(); // (B, L, W)
+            return Linear.linear(v, outProjWeight, outProjBias).singletonOrThrow();
+        });
+    }
+}

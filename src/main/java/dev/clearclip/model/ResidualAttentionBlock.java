@@ -1,0 +1,70 @@
+package dev.clearclip.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+
+/** The standard pre-LN CLIP block: {@code x + attn(ln_1(x))}, then {@code + mlp(ln_2(.))}. Also vanilla CLIP's last block. */
+final class ResidualAttentionBlock implements LastBlock {
+    private final LayerNormParams ln1;
+    private final LayerNormParams ln2;
+    private final NDArray inProjWeight;
+    private final NDArray inProjBias;
+    private final NDArray outProjWeight;
+    private final NDArray outProjBias;
+    private final NDArray fcWeight;
+    private final NDArray fcBias;
+    private final NDArray projWeight;
+    private final NDArray projBias;
+    private final int heads;
+    private final ClipConfig.Activation activation;
+
+    ResidualAttentionBlock(ParameterLoader p, String prefix, int heads) {
+        float eps = p.config().layerNormEps();
+        this.ln1 = LayerNormParams.load(p, prefix + "ln_1", eps);
+        this.ln2 = LayerNormParams.load(p, prefix + "ln_2", eps);
+        this.inProjWeight = p.array(prefix + "attn.in_proj_weight");
+        this.inProjBias = p.array(prefix + "attn.in_proj_bias");
+        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
+        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
+        this.fcWeight = p.array(prefix + "mlp.c_fc.weight");
+        this.fcBias = p.array(prefix + "mlp.c_fc.bias");
+        this.projWeight = p.array(prefix + "mlp.c_proj.weight");
+        this.projBias = p.array(prefix + "mlp.c_proj.bias");
+        this.heads = heads;
+        this.activation = p.config().activation();
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return forward(x, null);
+    }
+
+    /** x (B, L, W); mask (L, L) additive or null. */
+    NDArray forward(NDArray x, NDArray mask) {
+        return Heads.scoped(x, in -> {
+            NDArray h = in.add(attention(ln1.apply(in), mask));
+            return h.add(mlp(ln2.apply(h)));
+        });
+    }
+
+    private NDArray attention(NDArray h, NDArray mask) {
+        NDList qkv = Linear.linear(h, inProjWeight, inProjBias).singletonOrThrow().split(3, 2); // 3 x (B, L, W)
+        NDArray q = Heads.split(qkv.get(0), heads);
+        NDArray k = Heads.split(qkv.get(1), heads);
+        NDArray v = Heads.split(qkv.get(2), heads); // (B, H, L, D)
+        float scale = (float) Math.pow(q.getShape().get(3), -0.5);
+        NDArray o = Heads.attentionWeights(q, k, scale, mask).matMul(v); // (B, H, L, D)
+        return Linear.linear(Heads.merge(o), outProjWeight, outProjBias).singletonOrThrow();
+    }
+
+    private NDArray mlp(NDArray h) {
+        NDArray hidden = Linear.linear(h, fcWeight, fcBias).singletonOrThrow();
+        hidden = switch (activation) {
+            case QUICK_GELU -> hidden.mul(Activation.sigmoid(hidden.mul(1.702f)));
+            case GELU -> Activation.gelu(hidden);
+        };
+        return Linear.linear(hidden, projWeight, projBias).singletonOrThrow();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.clearclip.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.core.Linear;
+
+/** SCLIP's last block (for comparison): {@code out_proj((softmax(q q^T s) + softmax(k k^T s)) v)}, no residual, no MLP. */
+final class SclipBlock implements LastBlock {
+    private final LayerNormParams ln1;
+    private final NDArray inProjWeight;
+    private final NDArray inProjBias;
+    private final NDArray outProjWeight;
+    private final NDArray outProjBias;
+    private final int heads;
+
+    SclipBlock(ParameterLoader p, String prefix, int heads) {
+        this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
+        this.inProjWeight = p.array(prefix + "attn.in_proj_weight");
+        this.inProjBias = p.array(prefix + "attn.in_proj_bias");
+        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
+        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
+        this.heads = heads;
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return Heads.scoped(x, in -> {
+            NDList qkv = Linear.linear(ln1.apply(in), inProjWeight, inProjBias).singletonOrThrow().split(3, 2);
+            NDArray q = Heads.split(qkv.get(0), heads); // (B, H, L, D)
+            NDArray k = Heads.split(qkv.get(1), heads);
+            NDArray v = Heads.split(qkv.get(2), heads);
+            float scale = (float) Math.pow(q.getShape().get(3), -0.5);
+            NDArray weights = Heads.attentionWeights(q, q, scale, null).add(Heads.attentionWeights(k, k, scale, null));
+            return Linear.linear(Heads.merge(weights.matMul(v)), outProjWeight, outProjBias).singletonOrThrow();
+        });
+    }
+}

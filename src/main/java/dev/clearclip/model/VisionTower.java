@@ -1,0 +1,96 @@
+package dev.clearclip.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CLIP's ViT image encoder with a selectable last block: patch conv, class token, (interpolated) positional
+ * embedding, ln_pre, blocks 0..n-2, the last block, ln_post over all tokens, projection.
+ */
+final class VisionTower {
+    private final NDArray conv1Weight; // (W, 3, p, p)
+    private final NDArray classEmbedding; // (W)
+    private final PositionalEmbedding positions;
+    private final LayerNormParams lnPre;
+    private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
+    private final LastBlock last;
+    private final LayerNormParams lnPost;
+    private final NDArray proj; // (W, E)
+    private final int patch;
+
+    VisionTower(ParameterLoader p, Attention attention) {
+        ClipConfig.Vision c = p.config().vision();
+        float eps = p.config().layerNormEps();
+        this.patch = c.patchSize();
+        this.conv1Weight = p.array("visual.conv1.weight");
+        this.classEmbedding = p.array("visual.class_embedding");
+        this.positions = new PositionalEmbedding(p.array("visual.positional_embedding"), p.manager());
+        this.lnPre = LayerNormParams.load(p, "visual.ln_pre", eps);
+        for (int i = 0; i < c.layers() - 1; i++) {
+            blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads()));
+        }
+        this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads());
+        this.lnPost = LayerNormParams.load(p, "visual.ln_post", eps);
+        this.proj = p.array("visual.proj");
+    }
+
+    int patchSize() {
+        return patch;
+    }
+
+    /** images (B, 3, H, W), H and W multiples of the patch -> all tokens (B, 1 + Hp*Wp, E), CLS first. */
+    NDArray tokens(NDArray images) {
+        NDArray x = lnPre.apply(embed(images));
+        for (ResidualAttentionBlock block : blocks) {
+            x = block.forward(x);
+        }
+        return project(last.forward(x));
+    }
+
+    /** conv1 patches + class token + positional embedding, before ln_pre: (B, L, W). */
+    NDArray embed(NDArray images) {
+        Shape s = images.getShape();
+        long b = s.get(0);
+        if (s.get(1) != 3 || s.get(2) % patch != 0 || s.get(3) % patch != 0) {
+            throw new IllegalArgumentException("image batch " + s + " is not (B, 3, H, W) with H, W multiples of " + patch);
+        }
+        int hp = (int) (s.get(2) / patch);
+        int wp = (int) (s.get(3) / patch);
+        NDArray patches = Conv2d.conv2d(images, conv1Weight, null, new Shape(patch, patch), new Shape(0, 0),
+                new Shape(1, 1), 1).singletonOrThrow(); // (B, W, Hp, Wp)
+        long w = patches.getShape().get(1);
+        NDArray seq = patches.reshape(b, w, (long) hp * wp).transpose(0, 2, 1); // (B, Hp*Wp, W)
+        NDArray cls = images.getManager().zeros(new Shape(b, 1, w), images.getDataType()).addi(classEmbedding);
+        return cls.concat(seq, 1).addi(positions.forGrid(hp, wp)); // (B, L, W)
+    }
+
+    /** The positional table used for a hp x wp grid (exposed for parity tests). */
+    NDArray positionalTable(int hp, int wp) {
+        return positions.forGrid(hp, wp);
+    }
+
+    LayerNormParams lnPre() {
+        return lnPre;
+    }
+
+    List<ResidualAttentionBlock> blocks() {
+        return blocks;
+    }
+
+    LastBlock last() {
+        return last;
+    }
+
+    /** ln_post over every token, then the projection: (B, L, W) -> (B, L, E). */
+    NDArray project(NDArray x) {
+        return lnPost.apply(x).matMul(proj);
+    }
+
+    NDArray lnPost(NDArray x) {
+        return lnPost.apply(x);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.clearclip.inference;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clearclip.config.OutputOptions;
+import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.io.Npy;
+import dev.clearclip.model.Attention;
+import dev.clearclip.model.ClipModel;
+import dev.clearclip.weights.Towers;
+import dev.clearclip.model.Goldens;
+import dev.clearclip.model.Precision;
+import dev.clearclip.model.TinyCheckpoints;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.clearclip.model.Goldens.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The three official segmentation cases, from the normalised tensor onward. */
+class SegmentationParityTest {
+    private static ClipModel model;
+    private static JsonNode cases;
+
+    @BeforeAll
+    static void load() throws IOException {
+        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu());
+        try (InputStream in = SegmentationParityTest.class.getResourceAsStream("/fixtures/segmentation_cases.json")) {
+            cases = new ObjectMapper().readTree(in);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static QueryEmbeddings queries(String key) throws IOException {
+        JsonNode q;
+        try (InputStream in = SegmentationParityTest.class.getResourceAsStream("/fixtures/text/" + key + "_queries.json")) {
+            q = new ObjectMapper().readTree(in);
+        }
+        int[] classOf = new int[q.get("query_idx").size()];
+        for (int i = 0; i < classOf.length; i++) {
+            classOf[i] = q.get("query_idx").get(i).asInt();
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < q.get("num_classes").asInt(); i++) {
+            for (int j = 0; j < classOf.length; j++) {
+                if (classOf[j] == i) {
+                    names.add(q.get("query_words").get(j).asText());
+                    break;
+                }
+            }
+        }
+        return new QueryEmbeddings(key, "test", names, classOf, 32, Goldens.floats("text/" + key + "_query_features.npy"));
+    }
+
+    static PreparedImage input(String name, JsonNode c) throws IOException {
+        Npy.Array a = Goldens.npy(name + "/input.npy");
+        return new PreparedImage(c.get("ori_shape").get(0).asInt(), c.get("ori_shape").get(1).asInt(),
+                (int) a.shape()[2], (int) a.shape()[3], a.floats());
+    }
+
+    static SegmentationSettings settings(JsonNode c) {
+        return new SegmentationSettings(448, 2048, c.get("slide_crop").asInt(), c.get("slide_stride").asInt(),
+                c.get("prob_thd").asDouble(), c.get("logit_scale").asDouble(), Attention.CLEARCLIP, Precision.FP32, 3,
+                SegmentationSettings.DEFAULT_MAX_PIXELS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seg_voc21", "seg_voc21_c224s112", "seg_pad_synonyms"})
+    void labelMapsEqualTheOfficialOnes(String name) throws IOException {
+        JsonNode c = cases.get(name);
+        String key = c.get("names_file").asText().replace("text/cls_", "").replace(".txt", "");
+        PreparedImage image = input(name, c);
+        try (Segmenter segmenter = new Segmenter(model, settings(c), List.of(queries(key)), OutputOptions.defaults())) {
+            float[][] windows = segmenter.windowLogits(image);
+            assertEquals(c.get("windows").size(), windows.length, "window count");
+            for (int i = 0; i < windows.length; i++) {
+                assertClose(name + " window" + i, Goldens.floats(name + "/window" + i + "_patch_logits.npy"), windows[i], 2e-6);
+            }
+            LabelMap map = segmenter.segment(List.of(image)).get(0).get(0);
+            assertClose(name + " max_prob", Goldens.floats(name + "/max_prob.npy"), map.confidence(), 1e-5);
+            int[] gold = Goldens.npy(name + "/seg_pred.npy").ints();
+            byte[] ambiguous = Goldens.npy(name + "/ambiguous_mask.npy").bytes();
+            int mismatches = 0;
+            for (int i = 0; i < gold.length; i++) {
+                if (ambiguous[i] == 0 && gold[i] != map.labels()[i]) {
+                    mismatches++;
+                }
+            }
+            assertEquals(0, mismatches, name + ": labels differing outside the ambiguous mask");
+            long total = 0;
+            for (long p : map.pixels()) {
+                total += p;
+            }
+            assertEquals(gold.length, total, "class pixel counts sum to the image");
+        }
+    }
+}

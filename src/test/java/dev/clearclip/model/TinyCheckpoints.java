@@ -1,0 +1,33 @@
+package dev.clearclip.model;
+
+import dev.clearclip.weights.ClipCheckpoint;
+import dev.clearclip.weights.ModelFolder;
+import dev.clearclip.weights.ModelLoader;
+import dev.clearclip.weights.Towers;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/** Test-only: the tiny fixture model folders on the test class path, loaded through the real loader. */
+public final class TinyCheckpoints {
+    private static ClipCheckpoint cached;
+
+    private TinyCheckpoints() {
+    }
+
+    public static Path folder(String name) {
+        try {
+            return Path.of(TinyCheckpoints.class.getResource("/fixtures/models/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** OpenCLIP layout of the tiny model, both towers. */
+    public static synchronized ClipCheckpoint tiny() {
+        if (cached == null) {
+            cached = ModelLoader.load(ModelFolder.detect(folder("tiny-openclip"), "tiny-openclip"), Towers.BOTH);
+        }
+        return cached;
+    }
+}
