@@ -123,4 +123,83 @@ class SegmentJobLocalTest {
         assertEquals(18, plain.size());
         assertTrue(plain.stream().anyMatch(g -> g.getString("status", 0).equals("error")));
     }
+
+    @Test
+    void rerunSkipsWhatIsDoneAndProcessesOnlyNewImages() throws IOException {
+        Path in = dir.resolve("incremental");
+        Files.createDirectories(in);
+        Files.write(in.resolve("one.png"), TestImages.image(30, 20, "png"));
+        Files.write(in.resolve("two.jpg"), TestImages.image(22, 33, "jpg"));
+        Files.write(in.resolve("bad.png"), new byte[]{1, 2, 3});
+        String out = dir.resolve("out-incremental").toUri().toString();
+        String[] args = {"--input", in.toString(), "--output", out, "--model", "tiny", "--classes", "voc21"};
+
+        assertEquals(0, JobTestSupport.segment(args).exit());
+        assertEquals(3, masks(out).count());
+        JobTestSupport.Result again = JobTestSupport.segment(args);
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("skipped 3  processed 0"), again.out());
+        assertEquals(3, masks(out).count(), "a second run writes nothing new");
+
+        Files.write(in.resolve("three.png"), TestImages.image(16, 16, "png"));
+        JobTestSupport.Result third = JobTestSupport.segment(args);
+        assertTrue(third.out().contains("skipped 3  processed 1"), third.out());
+        assertEquals(4, masks(out).count());
+        assertEquals(1, masks(out).where(col("uri").endsWith("three.png")).count());
+
+        JobTestSupport.Result fourth = JobTestSupport.segment("--input", in.toString(), "--output", out, "--model", "tiny",
+                "--classes", "voc21,extra");
+        assertTrue(fourth.out().contains("skipped 0  processed 4"), "new vocabulary: images redone " + fourth.out());
+        assertEquals(4, masks(out).where(col("vocabulary").equalTo("extra")).count());
+        assertEquals(4, masks(out).where(col("vocabulary").equalTo("voc21")).count(), "voc21 rows not duplicated");
+
+        JobTestSupport.Result redo = JobTestSupport.segment(append(args, "--overwrite"));
+        assertTrue(redo.out().contains("skipped 0  processed 4"), redo.out());
+        assertEquals(4, masks(out).count(), "overwrite starts the tables afresh");
+        assertEquals(1, spark.read().parquet(out + "/runs").count());
+    }
+
+    @Test
+    void errorRateOverTheLimitFailsTheRunAfterWritingEverything() {
+        String out = dir.resolve("out-error-rate").toUri().toString();
+        JobTestSupport.Result r = JobTestSupport.segment("--input", corpus.toString(), "--output", out,
+                "--model", "tiny", "--classes", "voc21", "--max-error-rate", "0.25", "--run-id", "strict");
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("over --max-error-rate 0.25"), r.err());
+        Row run = spark.read().parquet(out + "/runs").first();
+        assertEquals("failed_error_rate", run.getAs("status"));
+        assertEquals(run.<Long>getAs("processed"), masks(out).count());
+    }
+
+    @Test
+    void badSettingsExitWithStatus2NamingTheSetting() {
+        String out = dir.resolve("never").toUri().toString();
+        String[][] cases = {
+                {"--max-error-rate", "1.5", "--input", corpus.toString()},
+                {"--batch-size", "0", "--input", corpus.toString()},
+                {"--device", "tpu", "--input", corpus.toString()},
+                {"--input", dir.resolve("missing").toString()},
+                {"--run-id", "bad id!", "--input", corpus.toString()},
+                {"--manifest", "m.csv", "--input", corpus.toString()},
+        };
+        String[] named = {"--max-error-rate", "--batch-size", "--device", "--input", "--run-id", "--manifest"};
+        for (int i = 0; i < cases.length; i++) {
+            JobTestSupport.Result r = JobTestSupport.segment(append(cases[i], "--output", out, "--model", "tiny",
+                    "--classes", "voc21"));
+            assertEquals(2, r.exit(), String.join(" ", cases[i]));
+            assertTrue(r.err().contains(named[i]) && r.err().strip().lines().count() == 1, r.err());
+        }
+        assertEquals(2, JobTestSupport.segment("--input", corpus.toString(), "--output", out, "--model", "t").exit());
+        assertTrue(Files.notExists(dir.resolve("never")), "nothing written");
+    }
+
+    private static Dataset<Row> masks(String out) {
+        return spark.read().parquet(out + "/masks");
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
 }
