@@ -49,6 +49,7 @@ class SegmentJobLocalTest {
 
     @AfterAll
     static void stop() {
+        spark.stop();
         SegmentCommand.provider = SegmenterProvider.REAL;
         ExecutorSegmenters.closeAll();
     }
