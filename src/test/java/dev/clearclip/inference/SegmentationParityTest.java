@@ -106,4 +106,64 @@ class SegmentationParityTest {
             assertEquals(gold.length, total, "class pixel counts sum to the image");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void wholeImageInferenceMatchesTheReference() throws IOException {
+        JsonNode c = cases.get("seg_voc21");
+        SegmentationSettings whole = new SegmentationSettings(448, 2048, 0, 0, 0.5, 50, Attention.CLEARCLIP,
+                Precision.FP32, 1, SegmentationSettings.DEFAULT_MAX_PIXELS);
+        try (Segmenter segmenter = new Segmenter(model, whole, List.of(queries("voc21")), OutputOptions.defaults())) {
+            LabelMap map = segmenter.segment(List.of(input("seg_voc21", c))).get(0).get(0);
+            assertClose("whole max_prob", Goldens.floats("extra/whole_voc21_max_prob.npy"), map.confidence(), 1e-5);
+            int[] gold = Goldens.npy("extra/whole_voc21_seg_pred.npy").ints();
+            byte[] ambiguous = Goldens.npy("extra/whole_voc21_ambiguous_mask.npy").bytes();
+            int bad = 0;
+            for (int i = 0; i < gold.length; i++) {
+                bad += ambiguous[i] == 0 && gold[i] != map.labels()[i] ? 1 : 0;
+            }
+            assertEquals(0, bad, "whole-image labels differing outside the ambiguous mask");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void batchingWindowsAcrossImagesChangesNothing() throws IOException {
+        JsonNode big = cases.get("seg_voc21_c224s112");
+        JsonNode small = cases.get("seg_pad_synonyms");
+        PreparedImage a = input("seg_voc21_c224s112", big);
+        PreparedImage b = input("seg_pad_synonyms", small);
+        SegmentationSettings many = new SegmentationSettings(448, 2048, 224, 112, 0.5, 50, Attention.CLEARCLIP,
+                Precision.FP32, 7, SegmentationSettings.DEFAULT_MAX_PIXELS);
+        List<QueryEmbeddings> vocab = List.of(queries("voc21"));
+        try (Segmenter single = new Segmenter(model, new SegmentationSettings(448, 2048, 224, 112, 0.5, 50,
+                     Attention.CLEARCLIP, Precision.FP32, 1, SegmentationSettings.DEFAULT_MAX_PIXELS), vocab, OutputOptions.defaults());
+             Segmenter batched = new Segmenter(model, many, vocab, OutputOptions.defaults())) {
+            LabelMap aOne = single.segment(List.of(a)).get(0).get(0);
+            LabelMap bOne = single.segment(List.of(b)).get(0).get(0);
+            List<List<LabelMap>> both = batched.segment(List.of(a, b));
+            assertClose("a", aOne.confidence(), both.get(0).get(0).confidence(), 1e-6);
+            assertClose("b", bOne.confidence(), both.get(1).get(0).confidence(), 1e-6);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(aOne.labels(), both.get(0).get(0).labels());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void pseudoLabellingMarksLowConfidencePixelsIgnored() throws IOException {
+        JsonNode c = cases.get("seg_pad_synonyms");
+        List<QueryEmbeddings> vocab = List.of(queries("synonyms"));
+        PreparedImage image = input("seg_pad_synonyms", c);
+        try (Segmenter plain = new Segmenter(model, settings(c), vocab, OutputOptions.defaults());
+             Segmenter pseudo = new Segmenter(model, settings(c), vocab, new OutputOptions(false, false, 0.6, 255))) {
+            LabelMap a = plain.segment(List.of(image)).get(0).get(0);
+            LabelMap b = pseudo.segment(List.of(image)).get(0).get(0);
+            int ignored = 0;
+            for (int i = 0; i < a.labels().length; i++) {
+                boolean low = a.confidence()[i] < 0.6f;
+                assertEquals(low ? 255 : a.labels()[i], b.labels()[i], "pixel " + i);
+                ignored += low ? 1 : 0;
+            }
+            long counted = java.util.Arrays.stream(b.pixels()).sum();
+            assertEquals(a.labels().length - ignored, counted, "ignored pixels are not counted as a class");
+            org.junit.jupiter.api.Assertions.assertTrue(ignored > 0 && ignored < a.labels().length);
+        }
+    }
 }
