@@ -23,9 +23,6 @@ import java.util.concurrent.Callable;
                 + "and runs as Parquet under --output.")
 public final class SegmentCommand implements Callable<Integer> {
 
-    /** Tests substitute a lighter segmenter here; the product uses the real one. */
-    static SegmenterProvider provider = SegmenterProvider.REAL;
-
     @Option(names = "--input", arity = "1..*", paramLabel = "URI", description = "image files, folders or globs")
     List<String> inputs = new ArrayList<>();
     @Option(names = "--recursive", description = "descend into sub-folders of --input folders")
@@ -82,7 +79,7 @@ public final class SegmentCommand implements Callable<Integer> {
             return 2;
         }
         SparkSession spark = SparkSessions.create(master, conf, settings.output());
-        SegmentJob job = new SegmentJob(spark, provider);
+        SegmentJob job = new SegmentJob(spark, SegmenterProvider.REAL);
         SegmenterSpec spec;
         try {
             spec = job.prepare(settings);

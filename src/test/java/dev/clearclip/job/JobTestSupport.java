@@ -31,6 +31,19 @@ final class JobTestSupport {
     private JobTestSupport() {
     }
 
+    /** The tiny fixture CLIP (real weights, random values) and two class files, as the CLI takes them. */
+    static final String MODEL = fixture("models/tiny-openclip");
+    static final String VOC = fixture("text/cls_voc21.txt");
+    static final String SYNONYMS = fixture("text/cls_synonyms.txt");
+
+    static String fixture(String relative) {
+        try {
+            return java.nio.file.Path.of(JobTestSupport.class.getResource("/fixtures/" + relative).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static SparkSession localSession(String name) {
         return SparkSession.builder().master("local[2]").appName(name)
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")

@@ -1,8 +1,6 @@
 package dev.clearclip.job;
 
 import dev.clearclip.spark.ExecutorSegmenters;
-import dev.clearclip.spark.FakeProvider;
-import dev.clearclip.spark.SegmenterProvider;
 import dev.clearclip.spark.TestImages;
 import org.apache.parquet.example.data.Group;
 import org.apache.spark.sql.Dataset;
@@ -35,7 +33,6 @@ class SegmentJobLocalTest {
 
     @BeforeAll
     static void start() throws IOException {
-        SegmentCommand.provider = new FakeProvider();
         ExecutorSegmenters.closeAll();
         spark = JobTestSupport.localSession("SegmentJobLocalTest");
         corpus = dir.resolve("corpus");
@@ -44,13 +41,11 @@ class SegmentJobLocalTest {
             Files.createDirectories(p.getParent());
             Files.write(p, f.getValue());
         }
-        Files.write(corpus.resolve("bad_boom.png"), TestImages.image(20, 20, "png"));
     }
 
     @AfterAll
     static void stop() {
         spark.stop();
-        SegmentCommand.provider = SegmenterProvider.REAL;
         ExecutorSegmenters.closeAll();
     }
 
@@ -58,14 +53,15 @@ class SegmentJobLocalTest {
     void everyInputOnceWithCorrectStatusesAndConsistentStatistics() throws IOException {
         Path out = dir.resolve("out1");
         JobTestSupport.Result r = JobTestSupport.segment("--input", corpus.toUri().toString(), "--recursive",
-                "--output", out.toUri().toString(), "--model", "tiny", "--classes", "voc21,ade20k",
+                "--output", out.toUri().toString(), "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
+                "--classes", JobTestSupport.VOC + "," + JobTestSupport.SYNONYMS,
                 "--max-pixels", "40000", "--run-id", "r1", "--batch-size", "3", "--export-labels");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("run r1  succeeded"), r.out());
 
         Dataset<Row> masks = spark.read().parquet(out.resolve("masks").toString());
         List<Row> rows = masks.collectAsList();
-        assertEquals(9 * 2, rows.size(), "9 inputs x 2 vocabularies (notes.txt filtered out)");
+        assertEquals(8 * 2, rows.size(), "8 inputs x 2 vocabularies (notes.txt filtered out)");
         Map<String, Integer> perKey = new HashMap<>();
         for (Row row : rows) {
             perKey.merge(row.getAs("uri") + "|" + row.getAs("vocabulary"), 1, Integer::sum);
@@ -80,26 +76,25 @@ class SegmentJobLocalTest {
                 assertTrue(row.<String>getAs("error").length() > 3, name);
             }
             assertEquals("r1", row.getAs("run_id"));
-            assertEquals("fake-weights-tiny", row.getAs("weights_sha256"));
+            assertTrue(row.<String>getAs("weights_sha256").matches("[0-9a-f]{64}"));
             assertTrue(row.<String>getAs("settings").contains("\"segmentation\""));
         }
-        assertEquals(18, perKey.size());
+        assertEquals(16, perKey.size());
         assertTrue(perKey.values().stream().allMatch(n -> n == 1));
         Row huge = masks.where(col("uri").endsWith("huge.png")).first();
-        assertEquals(250, huge.<Integer>getAs("width"));
-        assertTrue(huge.<String>getAs("error").contains("pixels"));
+        assertTrue(huge.<String>getAs("error").contains("too_many_pixels"), huge.<String>getAs("error"));
         assertEquals("nested/good_d", masks.where(col("uri").endsWith("good_d.png")).first().getAs("image_id"));
 
         // class_stats equals the sum over masks
         List<Row> stats = spark.read().parquet(out.resolve("class_stats").toString())
-                .where(col("vocabulary").equalTo("voc21")).orderBy("class_id").collectAsList();
-        List<Row> expected = masks.where("status = 'ok' and vocabulary = 'voc21'")
+                .where(col("vocabulary").equalTo("cls_voc21")).orderBy("class_id").collectAsList();
+        List<Row> expected = masks.where("status = 'ok' and vocabulary = 'cls_voc21'")
                 .selectExpr("explode(classes) as c").groupBy("c.class_id")
                 .agg(org.apache.spark.sql.functions.count("*").as("images"),
                         org.apache.spark.sql.functions.sum("c.pixels").as("pixels"))
                 .orderBy("class_id").collectAsList();
         assertEquals(expected.size(), stats.size());
-        long totalPixels = masks.where("status = 'ok' and vocabulary = 'voc21'")
+        long totalPixels = masks.where("status = 'ok' and vocabulary = 'cls_voc21'")
                 .selectExpr("sum(cast(width as long) * height)").first().getLong(0);
         for (int i = 0; i < stats.size(); i++) {
             assertEquals(expected.get(i).<Long>getAs("images"), stats.get(i).<Long>getAs("images"));
@@ -109,19 +104,19 @@ class SegmentJobLocalTest {
         }
 
         Row run = spark.read().parquet(out.resolve("runs").toString()).first();
-        assertEquals(9L, run.<Long>getAs("listed"));
+        assertEquals(8L, run.<Long>getAs("listed"));
         assertEquals(4L, run.<Long>getAs("succeeded"));
-        assertEquals(5L, run.<Long>getAs("failed"));
+        assertEquals(4L, run.<Long>getAs("failed"));
         assertEquals(1L, run.<Long>getAs("model_loads"), "one encoder for the one local executor JVM");
         assertTrue(Files.readString(out.resolve("runs_json/r1.json")).contains("\"succeeded\" : 4"));
 
-        Path labels = out.resolve("labels/voc21");
+        Path labels = out.resolve("labels/cls_voc21");
         assertTrue(Files.exists(labels.resolve("SegmentationClass/nested/good_d.png")));
         assertEquals(List.of("good_a", "good_b", "good_c", "nested/good_d"),
                 Files.readAllLines(labels.resolve("ImageSets/Segmentation/r1.txt")));
 
         List<Group> plain = JobTestSupport.readWithoutSpark(out.resolve("masks"));
-        assertEquals(18, plain.size());
+        assertEquals(16, plain.size());
         assertTrue(plain.stream().anyMatch(g -> g.getString("status", 0).equals("error")));
     }
 
@@ -133,7 +128,8 @@ class SegmentJobLocalTest {
         Files.write(in.resolve("two.jpg"), TestImages.image(22, 33, "jpg"));
         Files.write(in.resolve("bad.png"), new byte[]{1, 2, 3});
         String out = dir.resolve("out-incremental").toUri().toString();
-        String[] args = {"--input", in.toString(), "--output", out, "--model", "tiny", "--classes", "voc21"};
+        String[] args = {"--input", in.toString(), "--output", out, "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
+                "--classes", JobTestSupport.VOC};
 
         assertEquals(0, JobTestSupport.segment(args).exit());
         assertEquals(3, masks(out).count());
@@ -148,11 +144,11 @@ class SegmentJobLocalTest {
         assertEquals(4, masks(out).count());
         assertEquals(1, masks(out).where(col("uri").endsWith("three.png")).count());
 
-        JobTestSupport.Result fourth = JobTestSupport.segment("--input", in.toString(), "--output", out, "--model", "tiny",
-                "--classes", "voc21,extra");
+        JobTestSupport.Result fourth = JobTestSupport.segment("--input", in.toString(), "--output", out, "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
+                "--classes", JobTestSupport.VOC + "," + JobTestSupport.SYNONYMS);
         assertTrue(fourth.out().contains("skipped 0  processed 4"), "new vocabulary: images redone " + fourth.out());
-        assertEquals(4, masks(out).where(col("vocabulary").equalTo("extra")).count());
-        assertEquals(4, masks(out).where(col("vocabulary").equalTo("voc21")).count(), "voc21 rows not duplicated");
+        assertEquals(4, masks(out).where(col("vocabulary").equalTo("cls_synonyms")).count());
+        assertEquals(4, masks(out).where(col("vocabulary").equalTo("cls_voc21")).count(), "voc21 rows not duplicated");
 
         JobTestSupport.Result redo = JobTestSupport.segment(append(args, "--overwrite"));
         assertTrue(redo.out().contains("skipped 0  processed 4"), redo.out());
@@ -164,7 +160,8 @@ class SegmentJobLocalTest {
     void errorRateOverTheLimitFailsTheRunAfterWritingEverything() {
         String out = dir.resolve("out-error-rate").toUri().toString();
         JobTestSupport.Result r = JobTestSupport.segment("--input", corpus.toString(), "--output", out,
-                "--model", "tiny", "--classes", "voc21", "--max-error-rate", "0.25", "--run-id", "strict");
+                "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112", "--classes", JobTestSupport.VOC, "--max-error-rate", "0.25",
+                "--run-id", "strict");
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.err().contains("over --max-error-rate 0.25"), r.err());
         Row run = spark.read().parquet(out + "/runs").first();
@@ -185,12 +182,19 @@ class SegmentJobLocalTest {
         };
         String[] named = {"--max-error-rate", "--batch-size", "--device", "--input", "--run-id", "--manifest"};
         for (int i = 0; i < cases.length; i++) {
-            JobTestSupport.Result r = JobTestSupport.segment(append(cases[i], "--output", out, "--model", "tiny",
-                    "--classes", "voc21"));
+            JobTestSupport.Result r = JobTestSupport.segment(append(cases[i], "--output", out, "--model",
+                    JobTestSupport.MODEL, "--classes", JobTestSupport.VOC));
             assertEquals(2, r.exit(), String.join(" ", cases[i]));
             assertTrue(r.err().contains(named[i]) && r.err().strip().lines().count() == 1, r.err());
         }
         assertEquals(2, JobTestSupport.segment("--input", corpus.toString(), "--output", out, "--model", "t").exit());
+        JobTestSupport.Result model = JobTestSupport.segment("--input", corpus.toString(), "--output", out,
+                "--model", dir.resolve("no-such-model").toString(), "--classes", JobTestSupport.VOC);
+        assertEquals(2, model.exit(), model.err());
+        JobTestSupport.Result crop = JobTestSupport.segment("--input", corpus.toString(), "--output", out,
+                "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112", "--classes", JobTestSupport.VOC, "--crop", "100", "--stride", "50");
+        assertEquals(2, crop.exit(), crop.err());
+        assertTrue(crop.err().contains("crop 100"), crop.err());
         assertTrue(Files.notExists(dir.resolve("never")), "nothing written");
     }
 

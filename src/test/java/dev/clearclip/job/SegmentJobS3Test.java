@@ -1,8 +1,6 @@
 package dev.clearclip.job;
 
 import dev.clearclip.spark.ExecutorSegmenters;
-import dev.clearclip.spark.FakeProvider;
-import dev.clearclip.spark.SegmenterProvider;
 import dev.clearclip.spark.TestImages;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
@@ -33,7 +31,6 @@ class SegmentJobS3Test {
 
     @BeforeAll
     static void start() throws Exception {
-        SegmentCommand.provider = new FakeProvider();
         ExecutorSegmenters.closeAll();
         s3 = new S3ProxyServer(dir);
         s3.createBucket("images");
@@ -53,15 +50,14 @@ class SegmentJobS3Test {
         if (s3 != null) {
             s3.close();
         }
-        SegmentCommand.provider = SegmenterProvider.REAL;
         ExecutorSegmenters.closeAll();
     }
 
     @Test
     void segmentsObjectsAndCommitsThroughTheMagicCommitter() throws IOException {
         String out = "s3a://lake/annotations";
-        String[] args = {"--input", "s3a://images/corpus/", "--recursive", "--output", out, "--model", "tiny",
-                "--classes", "voc21", "--max-pixels", "40000", "--run-id", "s3run"};
+        String[] args = {"--input", "s3a://images/corpus/", "--recursive", "--output", out, "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
+                "--classes", JobTestSupport.VOC, "--max-pixels", "40000", "--run-id", "s3run"};
         JobTestSupport.Result r = JobTestSupport.segment(args);
         assertEquals(0, r.exit(), r.err());
 

@@ -1,5 +1,8 @@
 package dev.clearclip.spark;
 
+import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.model.Attention;
+import dev.clearclip.model.Precision;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,8 +54,10 @@ class ClearClipSegmenterTest {
     void appendsSegmentationColumnsToEveryRow() throws IOException {
         Dataset<Row> images = spark.read().format("binaryFile").option("pathGlobFilter", "*.{png,jpg,bmp}")
                 .load(dir.toString());
-        ClearClipSegmenter segmenter = new ClearClipSegmenter().setModel("tiny")
-                .setVocabularies(new String[]{"voc21", "mine"}).setBatchSize(2).withProvider(new FakeProvider());
+        ClearClipSegmenter segmenter = new ClearClipSegmenter().setModel(fixture("models/tiny-openclip"))
+                .setVocabularies(new String[]{fixture("text/cls_voc21.txt"), fixture("text/cls_synonyms.txt")})
+                .setBatchSize(2).setSettings(new SegmentationSettings(224, 2048, 224, 112, 0.0, 50,
+                        Attention.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS));
         Dataset<Row> out = segmenter.transform(images);
         assertTrue(List.of(out.columns()).containsAll(List.of("path", "content", "width", "status", "segments")));
         List<Row> rows = out.collectAsList();
@@ -63,8 +68,13 @@ class ClearClipSegmenterTest {
                 assertEquals("ok", r.getAs("status"), name + " " + r.getAs("error"));
                 assertNull(r.getAs("error"));
                 List<Row> segments = r.getList(r.fieldIndex("segments"));
-                assertEquals(List.of("voc21", "mine"), segments.stream().map(s -> s.<String>getAs("vocabulary")).toList());
+                assertEquals(List.of("cls_voc21", "cls_synonyms"), segments.stream().map(s -> s.<String>getAs("vocabulary")).toList());
                 BufferedImage mask = ImageIO.read(new ByteArrayInputStream(segments.get(0).getAs("mask_png")));
+                long pixels = 0;
+                for (Row c : segments.get(0).<Row>getList(segments.get(0).fieldIndex("classes"))) {
+                    pixels += c.<Long>getAs("pixels");
+                }
+                assertEquals((long) mask.getWidth() * mask.getHeight(), pixels);
                 assertEquals(r.<Integer>getAs("width"), mask.getWidth());
                 assertEquals(r.<Integer>getAs("height"), mask.getHeight());
             } else {
@@ -74,11 +84,19 @@ class ClearClipSegmenterTest {
         }
     }
 
+    static String fixture(String relative) {
+        try {
+            return Path.of(ClearClipSegmenterTest.class.getResource("/fixtures/" + relative).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void rejectsAMissingOrNonBinaryInputColumn() {
         Dataset<Row> text = spark.range(3).toDF("content");
-        ClearClipSegmenter segmenter = new ClearClipSegmenter().setModel("tiny").setVocabularies(new String[]{"v"})
-                .withProvider(new FakeProvider());
+        ClearClipSegmenter segmenter = new ClearClipSegmenter().setModel(fixture("models/tiny-openclip"))
+                .setVocabularies(new String[]{fixture("text/cls_voc21.txt")});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> segmenter.transform(text));
         assertTrue(e.getMessage().contains("'content'"), e.getMessage());
     }
