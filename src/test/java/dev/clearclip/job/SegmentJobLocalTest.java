@@ -192,7 +192,7 @@ class SegmentJobLocalTest {
                 "--model", dir.resolve("no-such-model").toString(), "--classes", JobTestSupport.VOC);
         assertEquals(2, model.exit(), model.err());
         JobTestSupport.Result crop = JobTestSupport.segment("--input", corpus.toString(), "--output", out,
-                "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112", "--classes", JobTestSupport.VOC, "--crop", "100", "--stride", "50");
+                "--model", JobTestSupport.MODEL, "--classes", JobTestSupport.VOC, "--crop", "100", "--stride", "50");
         assertEquals(2, crop.exit(), crop.err());
         assertTrue(crop.err().contains("crop 100"), crop.err());
         assertTrue(Files.notExists(dir.resolve("never")), "nothing written");
