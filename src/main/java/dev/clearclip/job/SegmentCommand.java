@@ -78,7 +78,18 @@ public final class SegmentCommand implements Callable<Integer> {
             err.println("clearclip segment: " + e.getMessage());
             return 2;
         }
+        boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create(master, conf, settings.output());
+        try {
+            return run(spark, settings);
+        } finally {
+            if (ownSession) {
+                spark.stop();
+            }
+        }
+    }
+
+    private int run(SparkSession spark, JobSettings settings) {
         SegmentJob job = new SegmentJob(spark, SegmenterProvider.REAL);
         SegmenterSpec spec;
         try {

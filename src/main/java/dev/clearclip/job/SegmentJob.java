@@ -60,6 +60,8 @@ public final class SegmentJob {
         SparkContext sc = spark.sparkContext();
         sc.setJobGroup("clearclip-" + runId, "clearclip segment " + runId + " -> " + s.output(), false);
         OutputCommitters.configure(spark, s.output());
+        // lets adaptive execution shrink the cached listing's 200 shuffle partitions to what a few rows need
+        spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
         if (s.overwrite()) {
             deleteOutputs(s);
         }

@@ -62,16 +62,18 @@ class SegmentJobClusterTest {
 
     @Test
     void aKilledExecutorLosesNoImageAndDuplicatesNone() throws Exception {
-        Path corpus = corpus("many", 40);
+        Path corpus = corpus("many", 48);
         Path out = dir.resolve("out-kill");
-        Process submit = submit("kill", corpus, out, "--partitions", "20", "--batch-size", "1");
+        Process submit = submit("kill", corpus, out, "--partitions", "24", "--batch-size", "1");
         ProcessHandle victim = awaitWorkingExecutor(submit);
         victim.destroyForcibly();
         assertTrue(submit.waitFor(8, TimeUnit.MINUTES), "run finished");
-        assertEquals(0, submit.exitValue(), Files.readString(cluster.log("submit-kill")));
-        assertEveryImageOnce(out, 40);
+        String driverLog = Files.readString(cluster.log("submit-kill"));
+        assertEquals(0, submit.exitValue(), driverLog);
+        assertTrue(driverLog.contains("Lost executor"), "the executor was killed while the run was going on");
+        assertEveryImageOnce(out, 48);
         Group run = JobTestSupport.readWithoutSpark(out.resolve("runs")).get(0);
-        assertEquals(40, run.getLong("succeeded", 0));
+        assertEquals(48, run.getLong("succeeded", 0));
     }
 
     private Process submit(String name, Path corpus, Path out, String... extra) throws IOException {
@@ -106,7 +108,7 @@ class SegmentJobClusterTest {
 
     /** The worker writes each executor's stderr under its work dir; ours say when they load the model. */
     private static boolean loadedModel(ProcessHandle executor) throws IOException {
-        String command = executor.info().commandLine().orElse("");
+        String command = StandaloneCluster.commandLine(executor);
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path stderr : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
                 String id = stderr.getParent().getFileName().toString();

@@ -82,7 +82,17 @@ final class StandaloneCluster implements AutoCloseable {
     /** Executor JVMs the workers launched (descendants of our worker processes only). */
     List<ProcessHandle> executors() {
         return workers.stream().flatMap(Process::descendants)
-                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+                .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend")).toList();
+    }
+
+    /** From /proc: ProcessHandle.Info drops command lines as long as a Spark class path. */
+    static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Process start(String name, String main, String... args) throws IOException {
