@@ -198,6 +198,30 @@ class SegmentJobLocalTest {
         assertTrue(Files.notExists(dir.resolve("never")), "nothing written");
     }
 
+    @Test
+    void manifestRowsAreSegmentedAndAMissingFileBecomesAnErrorRow() throws IOException {
+        Path manifest = dir.resolve("manifest.csv");
+        Files.writeString(manifest, "uri,image_id\n"
+                + corpus.resolve("good_a.png").toUri() + ",first\n"
+                + corpus.resolve("nested/good_d.png").toUri() + ",\n"
+                + corpus.resolve("gone.png").toUri() + ",missing\n"
+                + corpus.resolve("good_a.png").toUri() + ",first\n");
+        String out = dir.resolve("out-manifest").toUri().toString();
+        JobTestSupport.Result r = JobTestSupport.segment("--manifest", manifest.toString(), "--output", out,
+                "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
+                "--classes", JobTestSupport.VOC);
+        assertEquals(0, r.exit(), r.err());
+        Map<String, Row> byId = new HashMap<>();
+        for (Row row : masks(out).collectAsList()) {
+            byId.put(row.getAs("image_id"), row);
+        }
+        assertEquals(3, byId.size(), "duplicate manifest rows count once: " + byId.keySet());
+        assertEquals("ok", byId.get("first").getAs("status"));
+        assertTrue(byId.keySet().stream().anyMatch(id -> id.endsWith("nested/good_d")), byId.keySet().toString());
+        assertEquals("error", byId.get("missing").getAs("status"));
+        assertTrue(byId.get("missing").<String>getAs("error").contains("cannot read"), byId.get("missing").toString());
+    }
+
     private static Dataset<Row> masks(String out) {
         return spark.read().parquet(out + "/masks");
     }
