@@ -209,14 +209,18 @@ class SegmentJobLocalTest {
         String out = dir.resolve("out-manifest").toUri().toString();
         JobTestSupport.Result r = JobTestSupport.segment("--manifest", manifest.toString(), "--output", out,
                 "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
-                "--classes", JobTestSupport.VOC);
+                "--classes", JobTestSupport.VOC, "--confidence", "--rle");
         assertEquals(0, r.exit(), r.err());
         Map<String, Row> byId = new HashMap<>();
         for (Row row : masks(out).collectAsList()) {
             byId.put(row.getAs("image_id"), row);
         }
         assertEquals(3, byId.size(), "duplicate manifest rows count once: " + byId.keySet());
-        assertEquals("ok", byId.get("first").getAs("status"));
+        Row first = byId.get("first");
+        assertEquals("ok", first.getAs("status"));
+        assertTrue(first.<byte[]>getAs("confidence_png").length > 0, "--confidence writes the confidence map");
+        assertEquals(first.getList(first.fieldIndex("classes")).size(), first.getList(first.fieldIndex("mask_rle")).size(),
+                "--rle: one RLE per present class");
         assertTrue(byId.keySet().stream().anyMatch(id -> id.endsWith("nested/good_d")), byId.keySet().toString());
         assertEquals("error", byId.get("missing").getAs("status"));
         assertTrue(byId.get("missing").<String>getAs("error").contains("cannot read"), byId.get("missing").toString());
