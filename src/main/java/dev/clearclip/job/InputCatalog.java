@@ -1,0 +1,121 @@
+package dev.clearclip.job;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The run's input images as {@code (uri, image_id)}, each uri once: listed with Spark's binaryFile source (only
+ * path metadata; executors read the bytes later, a batch at a time) or read from a manifest.
+ */
+final class InputCatalog {
+
+    static final StructType SCHEMA = new StructType()
+            .add("uri", DataTypes.StringType, false)
+            .add("image_id", DataTypes.StringType, false);
+
+    private InputCatalog() {
+    }
+
+    static Dataset<Row> load(SparkSession spark, JobSettings s) {
+        Dataset<Row> all = s.manifest() != null ? manifest(spark, s.manifest()) : listed(spark, s);
+        return all.dropDuplicates("uri");
+    }
+
+    private static Dataset<Row> listed(SparkSession spark, JobSettings s) {
+        List<String> files = new ArrayList<>();
+        List<InputRoot> roots = new ArrayList<>();
+        for (String input : s.inputs()) {
+            InputRoot root = root(spark.sparkContext().hadoopConfiguration(), input, s);
+            // the file index, not a scan: a scan silently drops 0-byte files, which must become error rows
+            for (String file : spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                    .load(input).inputFiles()) {
+                files.add(file);
+                roots.add(root);
+            }
+        }
+        List<Row> rows = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            String id = roots.get(i).imageId(files.get(i));
+            if (id != null) {
+                rows.add(RowFactory.create(files.get(i), id));
+            }
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int slices = Math.max(1, Math.min(rows.size() / 10_000 + 1, jsc.defaultParallelism()));
+        return spark.createDataFrame(jsc.parallelize(rows, slices), SCHEMA);
+    }
+
+    /** Works out what an input names (folder, file or glob); a missing input is a settings error. */
+    static InputRoot root(Configuration conf, String input, JobSettings s) {
+        Path path = new Path(input);
+        String p = path.toUri().getPath().replaceFirst("/+$", "");
+        int globAt = indexOfGlob(p);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            if (globAt >= 0) {
+                FileStatus[] matches = fs.globStatus(path);
+                if (matches == null || matches.length == 0) {
+                    throw new IllegalArgumentException("--input " + input + " matches no file");
+                }
+                String prefix = p.substring(0, globAt);
+                String root = prefix.substring(0, Math.max(0, prefix.lastIndexOf('/')));
+                return new InputRoot(root, s.recursive() ? -1 : InputRoot.depth(p), true, false, s.extensions());
+            }
+            if (!fs.exists(path)) {
+                throw new IllegalArgumentException("--input " + input + " does not exist");
+            }
+            if (fs.getFileStatus(path).isDirectory()) {
+                return new InputRoot(p, s.recursive() ? -1 : InputRoot.depth(p) + 1, false, false, s.extensions());
+            }
+            return new InputRoot(p.substring(0, Math.max(0, p.lastIndexOf('/'))), -1, false, true, s.extensions());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--input " + input + " cannot be listed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int indexOfGlob(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if ("*?[{".indexOf(path.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Dataset<Row> manifest(SparkSession spark, String uri) {
+        boolean csv = uri.toLowerCase(Locale.ROOT).endsWith(".csv");
+        Dataset<Row> m = csv ? spark.read().option("header", "true").csv(uri) : spark.read().parquet(uri);
+        List<String> columns = Arrays.asList(m.columns());
+        if (!columns.contains("uri")) {
+            throw new IllegalArgumentException("--manifest " + uri + " has no 'uri' column (columns: "
+                    + String.join(", ", columns) + ")");
+        }
+        // without an image_id, the uri's path minus its extension (as for listed inputs)
+        var derived = regexp_extract(col("uri"), "^(?:[A-Za-z][A-Za-z0-9+.-]*:/*[^/]*/)?/*(.*?)(\\.[^./]*)?$", 1);
+        var id = columns.contains("image_id")
+                ? when(col("image_id").isNull().or(col("image_id").equalTo(lit(""))), derived)
+                .otherwise(col("image_id").cast("string"))
+                : derived;
+        return m.where(col("uri").isNotNull()).select(col("uri").cast("string").as("uri"), id.as("image_id"));
+    }
+}

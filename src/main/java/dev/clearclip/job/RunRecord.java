@@ -1,0 +1,87 @@
+package dev.clearclip.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code runs} row of one run (also written as JSON). Holds URIs and settings, never credentials. */
+public record RunRecord(String runId, String runDate, Instant startedAt, Instant finishedAt, String status,
+                        List<String> inputs, String output, long listed, long skipped, long processed,
+                        long succeeded, long failed, long modelLoads, double wallSeconds, double imagesPerSecond,
+                        String modelId, String weightsSha256, List<String> vocabularies, String settings,
+                        String codeVersion) {
+
+    static final StructType SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("started_at", DataTypes.TimestampType, false)
+            .add("finished_at", DataTypes.TimestampType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("inputs", DataTypes.createArrayType(DataTypes.StringType), false)
+            .add("output", DataTypes.StringType, false)
+            .add("listed", DataTypes.LongType, false)
+            .add("skipped", DataTypes.LongType, false)
+            .add("processed", DataTypes.LongType, false)
+            .add("succeeded", DataTypes.LongType, false)
+            .add("failed", DataTypes.LongType, false)
+            .add("model_loads", DataTypes.LongType, false)
+            .add("wall_seconds", DataTypes.DoubleType, false)
+            .add("images_per_second", DataTypes.DoubleType, false)
+            .add("model_id", DataTypes.StringType, false)
+            .add("weights_sha256", DataTypes.StringType, true)
+            .add("vocabularies", DataTypes.createArrayType(DataTypes.StringType), false)
+            .add("settings", DataTypes.StringType, false)
+            .add("code_version", DataTypes.StringType, false)
+            .add("run_date", DataTypes.StringType, false);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public double errorRate() {
+        return processed == 0 ? 0 : (double) failed / processed;
+    }
+
+    Row toRow() {
+        return RowFactory.create(runId, Timestamp.from(startedAt), Timestamp.from(finishedAt), status, scala.jdk.javaapi.CollectionConverters.asScala(inputs).toList(), output,
+                listed, skipped, processed, succeeded, failed, modelLoads, wallSeconds, imagesPerSecond, modelId,
+                weightsSha256, scala.jdk.javaapi.CollectionConverters.asScala(vocabularies).toList(), settings, codeVersion,
+                runDate);
+    }
+
+    String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", runId);
+        m.put("run_date", runDate);
+        m.put("started_at", startedAt.toString());
+        m.put("finished_at", finishedAt.toString());
+        m.put("status", status);
+        m.put("inputs", inputs);
+        m.put("output", output);
+        m.put("listed", listed);
+        m.put("skipped", skipped);
+        m.put("processed", processed);
+        m.put("succeeded", succeeded);
+        m.put("failed", failed);
+        m.put("model_loads", modelLoads);
+        m.put("wall_seconds", wallSeconds);
+        m.put("images_per_second", imagesPerSecond);
+        m.put("model_id", modelId);
+        m.put("weights_sha256", weightsSha256);
+        m.put("vocabularies", vocabularies);
+        m.put("code_version", codeVersion);
+        try {
+            m.put("settings", JSON.readTree(settings));
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write run " + runId + " as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.clearclip.job;
+
+import dev.clearclip.cli.SegmentationOptions;
+import dev.clearclip.inference.SegmenterSpec;
+import dev.clearclip.spark.SegmenterProvider;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code clearclip segment}: a batch run over image files to Parquet. Exit 0 when the run succeeded, 1 when it failed
+ * (e.g. over --max-error-rate; the outputs and the runs row are still written), 2 for bad settings.
+ */
+@Command(name = "segment", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Segment image files (s3a://, hdfs://, file://) with Spark and write masks, class_stats "
+                + "and runs as Parquet under --output.")
+public final class SegmentCommand implements Callable<Integer> {
+
+    @Option(names = "--input", arity = "1..*", paramLabel = "URI", description = "image files, folders or globs")
+    List<String> inputs = new ArrayList<>();
+    @Option(names = "--recursive", description = "descend into sub-folders of --input folders")
+    boolean recursive;
+    @Option(names = "--extensions", split = ",", paramLabel = "EXT",
+            description = "file extensions to read (default jpg,jpeg,png,webp,bmp,tif,tiff,gif)")
+    List<String> extensions = new ArrayList<>(JobSettings.DEFAULT_EXTENSIONS);
+    @Option(names = "--manifest", paramLabel = "URI", description = "Parquet or CSV with a uri column (and image_id)")
+    String manifest;
+    @Option(names = "--output", required = true, paramLabel = "URI", description = "where the tables are written")
+    String output;
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "model folder or name")
+    String model;
+    @Mixin
+    SegmentationOptions segmentation;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*], "
+            + "or what spark-submit set)")
+    String master;
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark setting (repeatable)")
+    Map<String, String> conf = Map.of();
+    @Option(names = "--overwrite", description = "delete the previous outputs and redo every image")
+    boolean overwrite;
+    @Option(names = "--retry-errors", description = "redo images whose previous row is an error")
+    boolean retryErrors;
+    @Option(names = "--max-error-rate", paramLabel = "R", description = "fail the run when failed/processed > R")
+    Double maxErrorRate;
+    @Option(names = "--export-labels", description = "also write VOC-style label PNGs under OUTPUT/labels")
+    boolean exportLabels;
+    @Option(names = "--run-id", paramLabel = "ID", description = "run id (default: UTC time + random suffix)")
+    String runId;
+    @Option(names = "--partitions", paramLabel = "N", description = "segmentation tasks (default by --images-per-partition)")
+    Integer partitions;
+    @Option(names = "--images-per-partition", paramLabel = "N", description = "images per task (default 64)")
+    int imagesPerPartition = 64;
+    @Option(names = "--batch-size", paramLabel = "N", description = "images per segmenter call (default 8)")
+    int batchSize = 8;
+    @Option(names = "--device", paramLabel = "D", description = "auto (GPU when Spark assigns one), cpu, gpu")
+    String device = "auto";
+    @Option(names = "--max-file-bytes", paramLabel = "N", description = "larger files are error rows (default 256 MiB)")
+    long maxFileBytes = 256L << 20;
+    @Option(names = "--progress-interval", paramLabel = "S", description = "seconds between progress lines (default 30)")
+    int progressSeconds = 30;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+        JobSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            err.println("clearclip segment: " + e.getMessage());
+            return 2;
+        }
+        boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = SparkSessions.create(master, conf, settings.output());
+        try {
+            return run(spark, settings);
+        } finally {
+            if (ownSession) {
+                spark.stop();
+            }
+        }
+    }
+
+    private int run(SparkSession spark, JobSettings settings) {
+        SegmentJob job = new SegmentJob(spark, SegmenterProvider.REAL);
+        SegmenterSpec spec;
+        try {
+            spec = job.prepare(settings);
+        } catch (IllegalArgumentException e) {
+            err.println("clearclip segment: " + e.getMessage());
+            return 2;
+        }
+        try {
+            RunRecord run = job.run(settings, spec);
+            out.print(RunSummary.render(spark, run, settings));
+            if (!run.status().equals(RunsTable.SUCCEEDED)) {
+                err.printf("clearclip segment: run %s failed: %d of %d images failed, over --max-error-rate %s%n",
+                        run.runId(), run.failed(), run.processed(), settings.maxErrorRate());
+                return 1;
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("clearclip segment: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("clearclip segment: run failed: " + e);
+            return 1;
+        }
+    }
+
+    JobSettings settings() {
+        return new JobSettings(inputs, recursive, extensions, manifest, output, model, segmentation.vocabularies(),
+                segmentation.settings(), segmentation.output(), overwrite, retryErrors, maxErrorRate, exportLabels,
+                runId, partitions, imagesPerPartition, batchSize, device, maxFileBytes, progressSeconds);
+    }
+}

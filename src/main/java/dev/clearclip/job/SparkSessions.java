@@ -1,0 +1,30 @@
+package dev.clearclip.job;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+
+/**
+ * The session a {@code segment} run uses: the one spark-submit (or a test) already made, else an embedded one on
+ * {@code --master} (default local[*]). S3A credentials come from the standard Hadoop/AWS providers, never from here.
+ */
+final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    static SparkSession create(String master, Map<String, String> extra, String output) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder builder = SparkSession.builder().appName("clearclip segment");
+        if (master != null) {
+            builder.master(master);
+        } else if (!conf.contains("spark.master")) {
+            builder.master("local[*]");
+        }
+        extra.forEach(builder::config);
+        SparkSession spark = builder.getOrCreate();
+        OutputCommitters.configure(spark, output);
+        return spark;
+    }
+}

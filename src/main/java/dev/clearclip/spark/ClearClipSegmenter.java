@@ -1,0 +1,143 @@
+package dev.clearclip.spark;
+
+import dev.clearclip.config.OutputOptions;
+import dev.clearclip.config.Preset;
+import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.inference.SegmenterSpec;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Spark ML transformer: segments a column of image bytes (e.g. binaryFile's {@code content}) and appends
+ * {@code width}, {@code height}, {@code status}, {@code error} and {@code segments} (one struct per vocabulary:
+ * mask PNG, confidence PNG, RLE, class statistics). Same executor-side model cache as the batch job.
+ * From PySpark: {@code spark._jvm.dev.clearclip.spark.ClearClipSegmenter().setModel(...).transform(df._jdf)}.
+ */
+public final class ClearClipSegmenter extends Transformer {
+
+    public static final StructType SEGMENT = new StructType(MaskSchema.SEGMENT_FIELDS);
+
+    private final String uid;
+    private final Param<String> inputCol;
+    private final Param<String> uriCol;
+    private final Param<String> model;
+    private final StringArrayParam vocabularies;
+    private final Param<String> preset;
+    private final Param<String> device;
+    private final IntParam batchSize;
+    private SegmentationSettings settings;
+    private OutputOptions output = OutputOptions.defaults();
+    private SegmenterProvider provider = SegmenterProvider.REAL;
+
+    public ClearClipSegmenter() {
+        this(Identifiable$.MODULE$.randomUID("clearclip"));
+    }
+
+    public ClearClipSegmenter(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "column of raw image bytes");
+        uriCol = new Param<>(this, "uriCol", "column naming each image in error messages ('' = none)");
+        model = new Param<>(this, "model", "model folder or name");
+        vocabularies = new StringArrayParam(this, "vocabularies", "class files or preset names");
+        preset = new Param<>(this, "preset", "preset whose settings to use ('' = ClearCLIP defaults)");
+        device = new Param<>(this, "device", "auto, cpu or gpu");
+        batchSize = new IntParam(this, "batchSize", "images per segmenter call");
+        setDefault(inputCol, "content");
+        setDefault(uriCol, "path");
+        setDefault(preset, "");
+        setDefault(device, "auto");
+        setDefault(batchSize, 8);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> inputCol() { return inputCol; }
+    public Param<String> uriCol() { return uriCol; }
+    public Param<String> model() { return model; }
+    public StringArrayParam vocabularies() { return vocabularies; }
+    public Param<String> preset() { return preset; }
+    public Param<String> device() { return device; }
+    public IntParam batchSize() { return batchSize; }
+
+    public ClearClipSegmenter setInputCol(String v) { set(inputCol, v); return this; }
+    public ClearClipSegmenter setUriCol(String v) { set(uriCol, v); return this; }
+    public ClearClipSegmenter setModel(String v) { set(model, v); return this; }
+    public ClearClipSegmenter setVocabularies(String[] v) { set(vocabularies, v); return this; }
+    public ClearClipSegmenter setPreset(String v) { set(preset, v); return this; }
+    public ClearClipSegmenter setDevice(String v) { set(device, TaskDevice.validate(v)); return this; }
+    public ClearClipSegmenter setBatchSize(int v) { set(batchSize, v); return this; }
+
+    /** Java/Scala: explicit settings instead of a preset's. */
+    public ClearClipSegmenter setSettings(SegmentationSettings s) { settings = s; return this; }
+    public ClearClipSegmenter setOutputOptions(OutputOptions o) { output = o; return this; }
+
+    ClearClipSegmenter withProvider(SegmenterProvider p) { provider = p; return this; }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        String in = $(inputCol);
+        if (!Arrays.asList(schema.fieldNames()).contains(in) || !(schema.apply(in).dataType() instanceof BinaryType)) {
+            throw new IllegalArgumentException("input column '" + in + "' must exist and hold binary image bytes");
+        }
+        for (String added : List.of("width", "height", "status", "error", "segments")) {
+            if (Arrays.asList(schema.fieldNames()).contains(added)) {
+                throw new IllegalArgumentException("input already has a column named '" + added + "'");
+            }
+        }
+        return schema.add("width", DataTypes.IntegerType, true).add("height", DataTypes.IntegerType, true)
+                .add("status", DataTypes.StringType, false).add("error", DataTypes.StringType, true)
+                .add("segments", new ArrayType(SEGMENT, false), true);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        StructType out = transformSchema(schema);
+        String[] names = isDefined(vocabularies) ? $(vocabularies) : new String[0];
+        int batch = (Integer) $(batchSize);
+        if (!isDefined(model) || names.length == 0) {
+            throw new IllegalArgumentException("set model and vocabularies before transform");
+        }
+        if (batch <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batch);
+        }
+        SegmentationSettings s = settings != null ? settings
+                : !$(preset).isEmpty() ? Preset.load($(preset)).settings() : SegmentationSettings.voc21Defaults();
+        SegmenterSpec spec = provider.prepare($(model), Arrays.asList(names), s, output);
+        var sc = dataset.sparkSession().sparkContext();
+        Broadcast<SegmenterSpec> specB = JavaSparkContext.fromSparkContext(sc).broadcast(spec);
+        String uri = $(uriCol);
+        int uriIndex = !uri.isEmpty() && Arrays.asList(schema.fieldNames()).contains(uri) ? schema.fieldIndex(uri) : -1;
+        TransformPartition partition = new TransformPartition(specB, provider, $(device), batch,
+                schema.fieldIndex($(inputCol)), uriIndex, sc.longAccumulator("clearclip.model_loads"));
+        return dataset.toDF().mapPartitions(partition, Encoders.row(out));
+    }
+
+    @Override
+    public ClearClipSegmenter copy(ParamMap extra) {
+        ClearClipSegmenter copy = defaultCopy(extra);
+        copy.settings = settings;
+        copy.output = output;
+        copy.provider = provider;
+        return copy;
+    }
+}

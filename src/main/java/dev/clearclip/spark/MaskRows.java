@@ -1,0 +1,89 @@
+package dev.clearclip.spark;
+
+import dev.clearclip.inference.ClassRle;
+import dev.clearclip.inference.ClassStats;
+import dev.clearclip.inference.ImageOutcome;
+import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.inference.VocabularyMask;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** Turns one image's outcome into its {@code masks} rows: one per vocabulary, error rows included. */
+public final class MaskRows {
+
+    private MaskRows() {
+    }
+
+    /** Rows for every vocabulary of {@code vocabularies} whose name is not in {@code skip}. */
+    public static List<Row> of(String imageId, ImageOutcome outcome, List<QueryEmbeddings> vocabularies,
+                               Collection<String> skip, Provenance p) {
+        Timestamp now = new Timestamp(System.currentTimeMillis());
+        List<Row> rows = new ArrayList<>(vocabularies.size());
+        for (QueryEmbeddings vocabulary : vocabularies) {
+            if (skip.contains(vocabulary.vocabulary())) {
+                continue;
+            }
+            Object[] segment = segment(outcome, vocabulary);
+            String error = segment == null ? errorOf(outcome, vocabulary) : null;
+            if (segment == null) {
+                segment = new Object[]{vocabulary.vocabulary(), vocabulary.sha256(), null, null, null, null};
+            }
+            rows.add(RowFactory.create(imageId, outcome.uri(), size(outcome.width()), size(outcome.height()),
+                    error == null ? MaskSchema.OK : MaskSchema.ERROR, error,
+                    segment[0], segment[1], segment[2], segment[3], segment[4], segment[5],
+                    p.modelId(), p.weightsSha256(), p.settingsJson(), p.codeVersion(), p.runId(), now, p.runDate()));
+        }
+        return rows;
+    }
+
+    /** The six per-vocabulary columns of {@link MaskSchema#SEGMENT_FIELDS}, or null when there is no mask. */
+    public static Object[] segment(ImageOutcome outcome, QueryEmbeddings vocabulary) {
+        if (!outcome.ok()) {
+            return null;
+        }
+        for (VocabularyMask m : outcome.masks()) {
+            if (m.vocabulary().equals(vocabulary.vocabulary())) {
+                return new Object[]{vocabulary.vocabulary(), vocabulary.sha256(), m.maskPng(), m.confidencePng(),
+                        seq(rle(m.rle())), seq(classes(m.classes()))};
+            }
+        }
+        return null;
+    }
+
+    private static String errorOf(ImageOutcome outcome, QueryEmbeddings vocabulary) {
+        return outcome.ok() ? "segmenter produced no mask for vocabulary " + vocabulary.vocabulary() : outcome.error();
+    }
+
+    private static List<Row> classes(List<ClassStats> stats) {
+        List<Row> rows = new ArrayList<>(stats.size());
+        for (ClassStats c : stats) {
+            rows.add(RowFactory.create(c.classId(), c.name(), c.pixels(), c.fraction(), c.meanConfidence()));
+        }
+        return rows;
+    }
+
+    private static List<Row> rle(List<ClassRle> rle) {
+        if (rle == null || rle.isEmpty()) {
+            return null;
+        }
+        List<Row> rows = new ArrayList<>(rle.size());
+        for (ClassRle r : rle) {
+            rows.add(RowFactory.create(r.classId(), r.counts()));
+        }
+        return rows;
+    }
+
+    /** Spark's Row encoder wants Scala sequences for array columns. */
+    public static scala.collection.immutable.Seq<Row> seq(List<Row> rows) {
+        return rows == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(rows).toList();
+    }
+
+    private static Integer size(int value) {
+        return value < 0 ? null : value;
+    }
+}

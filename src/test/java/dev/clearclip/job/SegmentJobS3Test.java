@@ -1,0 +1,98 @@
+package dev.clearclip.job;
+
+import dev.clearclip.spark.ExecutorSegmenters;
+import dev.clearclip.spark.TestImages;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The job against a real S3 server (s3proxy on 127.0.0.1): s3a in, s3a out through the magic committer. */
+class SegmentJobS3Test {
+
+    static SparkSession spark;
+    static S3ProxyServer s3;
+    @TempDir
+    static java.nio.file.Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ExecutorSegmenters.closeAll();
+        s3 = new S3ProxyServer(dir);
+        s3.createBucket("images");
+        s3.createBucket("lake");
+        for (Map.Entry<String, byte[]> f : TestImages.corpus().entrySet()) {
+            s3.put("images", "corpus/" + f.getKey(), f.getValue());
+        }
+        spark = JobTestSupport.localSession("SegmentJobS3Test");
+        s3.configure(spark.sparkContext().hadoopConfiguration());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        ExecutorSegmenters.closeAll();
+    }
+
+    @Test
+    void segmentsObjectsAndCommitsThroughTheMagicCommitter() throws IOException {
+        String out = "s3a://lake/annotations";
+        String[] args = {"--input", "s3a://images/corpus/", "--recursive", "--output", out, "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
+                "--classes", JobTestSupport.VOC, "--max-pixels", "40000", "--run-id", "s3run"};
+        JobTestSupport.Result r = JobTestSupport.segment(args);
+        assertEquals(0, r.exit(), r.err());
+
+        Dataset<Row> masks = spark.read().parquet(out + "/masks");
+        assertEquals(8, masks.count(), "8 images (notes.txt filtered), each once");
+        assertEquals(8, masks.select("uri").distinct().count());
+        List<Row> ok = masks.where("status = 'ok'").collectAsList();
+        assertEquals(4, ok.size());
+        for (Row row : ok) {
+            assertTrue(row.<String>getAs("uri").startsWith("s3a://images/corpus/"), row.<String>getAs("uri"));
+            JobTestSupport.assertMaskConsistent(row);
+        }
+        assertEquals(1, spark.read().parquet(out + "/runs").count());
+        assertTrue(spark.read().parquet(out + "/class_stats").count() > 0);
+
+        String success = read(out + "/masks/_SUCCESS");
+        assertTrue(success.contains("magic"), "S3A committer summary names the magic committer: " + success);
+
+        String json = read(out + "/runs_json/s3run.json");
+        assertTrue(json.contains("\"succeeded\" : 4"), json);
+        for (String text : List.of(json, r.out(), r.err(), masks.first().<String>getAs("settings"))) {
+            assertFalse(text.contains(S3ProxyServer.SECRET), "credentials never written or printed");
+        }
+
+        args[args.length - 1] = "s3run2";
+        JobTestSupport.Result again = JobTestSupport.segment(args);
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("skipped 8  processed 0"), again.out());
+        assertEquals(8, spark.read().parquet(out + "/masks").count());
+    }
+
+    private static String read(String uri) throws IOException {
+        Path path = new Path(uri);
+        try (FSDataInputStream in = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
