@@ -45,6 +45,7 @@ public final class Main implements Runnable {
             FeaturesCommand::new,
             EmbedTextCommand::new,
             PredictCommand::new,
+            dev.clearclip.job.SegmentCommand::new,
             dev.clearclip.eval.EvaluateCommand::new,
             dev.clearclip.render.RenderCommand::new);
 
