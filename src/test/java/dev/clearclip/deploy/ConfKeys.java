@@ -3,6 +3,7 @@ package dev.clearclip.deploy;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +23,11 @@ final class ConfKeys {
                     + "|spark\\.task\\.resource\\.gpu\\.amount");
     private static final Pattern ENV = Pattern.compile("spark\\.(executorEnv|yarn\\.appMasterEnv|kubernetes\\.driverEnv)\\.(.+)");
 
+    /** Keys Spark reads directly, without a registered ConfigEntry. */
+    private static final Set<String> UNREGISTERED_SPARK_KEYS = Set.of("spark.master", "spark.app.name");
+    /** Hadoop's generic per-scheme FileSystem binding (core-default.xml), not an S3A constant. */
+    private static final Pattern FS_IMPL = Pattern.compile("fs\\.[a-z0-9]+\\.impl");
+
     private static final Object CONFIG_ENTRIES;
     private static final Set<String> S3A_KEYS = new HashSet<>();
     private static final Set<String> YARN_KEYS = new HashSet<>();
@@ -29,7 +35,10 @@ final class ConfKeys {
     static {
         try {
             // touching the Scala objects registers their ConfigEntries
-            module("org.apache.spark.internal.config.package$");
+            for (String holder : List.of("package$", "UI$", "Network$", "Python$", "Kryo$", "Deploy$", "Worker$",
+                    "Status$", "History$")) {
+                module("org.apache.spark.internal.config." + holder);
+            }
             module("org.apache.spark.sql.internal.SQLConf$");
             CONFIG_ENTRIES = module("org.apache.spark.internal.config.ConfigEntry$");
             stringConstants("org.apache.hadoop.fs.s3a.Constants", S3A_KEYS);
@@ -55,9 +64,10 @@ final class ConfKeys {
         }
         if (key.startsWith("spark.hadoop.")) {
             String hadoopKey = key.substring("spark.hadoop.".length());
-            return S3A_KEYS.contains(hadoopKey) ? null : hadoopKey + " is not an S3A setting (hadoop-aws Constants)";
+            return S3A_KEYS.contains(hadoopKey) || FS_IMPL.matcher(hadoopKey).matches() ? null
+                    : hadoopKey + " is not an S3A setting (hadoop-aws Constants)";
         }
-        return registered(key) ? null : key + " is not in Spark's config registry";
+        return UNREGISTERED_SPARK_KEYS.contains(key) || registered(key) ? null : key + " is not in Spark's config registry";
     }
 
     static boolean yarnKey(String key) {

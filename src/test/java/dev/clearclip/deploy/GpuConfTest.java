@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,15 @@ class GpuConfTest {
         assertTrue(conf.containsKey("spark.executor.memoryOverhead"), "libtorch needs off-heap room");
         assertEquals("cu128", conf.get("spark.executorEnv.PYTORCH_FLAVOR"));
         assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
+    }
+
+    @Test
+    void everySparkSettingsFileInConfUsesRealKeys() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : Project.files(Project.root().resolve("conf"), ".conf")) {
+            problems.addAll(SubmissionChecks.confProblems("conf/" + file.getFileName(), sparkDefaults(file)));
+        }
+        assertEquals(List.of(), problems);
     }
 
     @Test
