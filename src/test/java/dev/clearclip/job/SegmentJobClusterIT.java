@@ -3,7 +3,7 @@ package dev.clearclip.job;
 import dev.clearclip.spark.TestImages;
 import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The shaded job jar submitted with spark-submit to a standalone cluster (Master + two Workers on 127.0.0.1):
  * one model load per executor JVM whatever the number of tasks, and a run that survives a killed executor.
- * Needs {@code target/clearclip-spark-job.jar} ({@code mvn package}); skipped without it.
+ * Runs in {@code mvn verify} after {@code package} built {@code target/clearclip-spark-job.jar}.
  */
-class SegmentJobClusterTest {
+class SegmentJobClusterIT {
 
     static final Path JAR = Path.of("target/clearclip-spark-job.jar").toAbsolutePath();
     @TempDir
@@ -35,7 +35,7 @@ class SegmentJobClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(JAR), "run mvn package first: " + JAR + " is missing");
+        Assertions.assertTrue(Files.isRegularFile(JAR), "the job jar is built by mvn package before integration tests: " + JAR + " is missing");
         cluster = new StandaloneCluster(dir, 2, 2);
     }
 
