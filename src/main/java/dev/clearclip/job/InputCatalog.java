@@ -67,11 +67,13 @@ final class InputCatalog {
 
     /** Works out what an input names (folder, file or glob); a missing input is a settings error. */
     static InputRoot root(Configuration conf, String input, JobSettings s) {
-        Path path = new Path(input);
-        String p = path.toUri().getPath().replaceFirst("/+$", "");
-        int globAt = indexOfGlob(p);
         try {
-            FileSystem fs = path.getFileSystem(conf);
+            Path given = new Path(input);
+            FileSystem fs = given.getFileSystem(conf);
+            // listed files come back absolute: a relative input must be made absolute to match them
+            Path path = fs.makeQualified(given);
+            String p = path.toUri().getPath().replaceFirst("/+$", "");
+            int globAt = indexOfGlob(p);
             if (globAt >= 0) {
                 FileStatus[] matches = fs.globStatus(path);
                 if (matches == null || matches.length == 0) {
