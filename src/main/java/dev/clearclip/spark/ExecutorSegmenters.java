@@ -36,6 +36,9 @@ public final class ExecutorSegmenters {
         // computeIfAbsent blocks concurrent tasks on the same key until the one load finishes
         return LOADED.computeIfAbsent(key(spec, device), k -> {
             long start = System.nanoTime();
+            if (device.startsWith("cpu")) {
+                limitIntraOpThreads(); // before any op: libtorch threads read the setting at their first op
+            }
             ImageSegmenter segmenter = provider.open(spec, device);
             if (loads != null) {
                 loads.add(1);
@@ -44,6 +47,21 @@ public final class ExecutorSegmenters {
                     device, (System.nanoTime() - start) / 1_000_000);
             return segmenter;
         });
+    }
+
+    /**
+     * Each concurrent task owns {@code spark.task.cpus} cores, so libtorch gets that many intra-op threads per task
+     * (override: {@code spark.clearclip.intraOpThreads}); libtorch's default of all cores per task would put
+     * cores x tasks threads on the cores, and OpenMP threads spinning at barriers make that several times slower.
+     */
+    static void limitIntraOpThreads() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        if (env == null) {
+            return;
+        }
+        int threads = env.conf().getInt("spark.clearclip.intraOpThreads", env.conf().getInt("spark.task.cpus", 1));
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, threads));
+        LOG.info("libtorch intra-op threads per task: {}", threads);
     }
 
     /** Identity of what a segmenter computes: weights, settings, outputs, vocabularies and device. */
