@@ -2,7 +2,7 @@
 # Submits the segment job to a Spark cluster with spark-submit.
 #   jobs/segment-submit.sh [--master URL] [--properties-file conf/spark-defaults-cpu-cluster.conf] -- SEGMENT ARGS...
 # Everything after "--" goes to `clearclip segment` (see `jobs/clearclip segment --help`); e.g.
-#   jobs/segment-submit.sh --master spark://head:7077 --properties-file conf/spark-defaults-gpu-cluster.conf -- \
+#   jobs/segment-submit.sh --master spark://head:7077 --properties-file conf/spark-defaults-gpu.conf -- \
 #       --input s3a://bucket/images/ --recursive --output s3a://lake/clearclip --model /models/ViT-B-16 --preset voc21
 # The job jar (target/clearclip-spark-job.jar, `mvn package`) carries DJL and libtorch; Spark/Hadoop/S3A come from
 # the cluster. S3 credentials: the standard Hadoop/AWS providers (env, instance profile, conf/s3a.conf), never args.
