@@ -49,10 +49,12 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
         return processed == 0 ? 0 : (double) failed / processed;
     }
 
+    // JavaConverters (deprecated in 2.13) is the converter both Scala 2.12 (-Pspark35) and 2.13 have
+    @SuppressWarnings("deprecation")
     Row toRow() {
-        return RowFactory.create(runId, Timestamp.from(startedAt), Timestamp.from(finishedAt), status, scala.jdk.javaapi.CollectionConverters.asScala(inputs).toList(), output,
+        return RowFactory.create(runId, Timestamp.from(startedAt), Timestamp.from(finishedAt), status, scala.collection.JavaConverters.asScalaBuffer(inputs).toList(), output,
                 listed, skipped, processed, succeeded, failed, modelLoads, wallSeconds, imagesPerSecond, modelId,
-                weightsSha256, scala.jdk.javaapi.CollectionConverters.asScala(vocabularies).toList(), settings, codeVersion,
+                weightsSha256, scala.collection.JavaConverters.asScalaBuffer(vocabularies).toList(), settings, codeVersion,
                 runDate);
     }
 

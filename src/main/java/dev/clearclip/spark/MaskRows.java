@@ -79,8 +79,10 @@ public final class MaskRows {
     }
 
     /** Spark's Row encoder wants Scala sequences for array columns. */
+    // JavaConverters (deprecated in 2.13) is the converter both Scala 2.12 (-Pspark35) and 2.13 have
+    @SuppressWarnings("deprecation")
     public static scala.collection.immutable.Seq<Row> seq(List<Row> rows) {
-        return rows == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(rows).toList();
+        return rows == null ? null : scala.collection.JavaConverters.asScalaBuffer(rows).toList();
     }
 
     private static Integer size(int value) {

@@ -4,12 +4,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 /** What the deploy examples may refer to, read from the project itself: sources, pom, scripts. */
 final class Project {
@@ -20,7 +29,7 @@ final class Project {
     /** Jars and scripts that are not ours: EMR's step runner, Google's GPU driver init action. */
     static final Set<String> EXTERNAL_FILES = Set.of("command-runner.jar", "install_gpu_driver.sh");
 
-    private static final Pattern FINAL_NAME = Pattern.compile("<finalName>\\s*([^<\\s]+)\\s*</finalName>");
+    private static final Pattern PROPERTY_REF = Pattern.compile("\\$\\{([^}]+)}");
     private static final Pattern OPTION = Pattern.compile("@Option\\s*\\(\\s*names\\s*=\\s*(\\{[^}]*}|\"[^\"]*\")");
     private static final Pattern LONG_FLAG = Pattern.compile("--[a-z0-9][a-z0-9-]*");
     private static final Pattern COMMAND = Pattern.compile("@Command\\s*\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
@@ -55,14 +64,75 @@ final class Project {
         }
     }
 
-    /** Jar file names the build produces: every shade finalName in pom.xml, profiles included. */
+    /**
+     * Jar file names the build produces: every shade finalName in pom.xml, with {@code ${property}} resolved against
+     * the default properties and against each profile's (a profile may rename the jar, e.g. -Pgpu, -Pspark35).
+     */
     static Set<String> builtJars() {
+        Element project = pom();
+        List<Map<String, String>> propertySets = new ArrayList<>();
+        Map<String, String> defaults = properties(project);
+        propertySets.add(defaults);
+        for (Element profile : descendants(project, "profile")) {
+            Map<String, String> merged = new HashMap<>(defaults);
+            merged.putAll(properties(profile));
+            propertySets.add(merged);
+        }
         Set<String> jars = new TreeSet<>();
-        Matcher m = FINAL_NAME.matcher(read(root().resolve("pom.xml")));
-        while (m.find()) {
-            jars.add(m.group(1) + ".jar");
+        for (Element finalName : descendants(project, "finalName")) {
+            for (Map<String, String> properties : propertySets) {
+                jars.add(resolve(finalName.getTextContent().strip(), properties) + ".jar");
+            }
         }
         return jars;
+    }
+
+    private static String resolve(String value, Map<String, String> properties) {
+        Matcher m = PROPERTY_REF.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = properties.get(m.group(1));
+            if (replacement == null) {
+                throw new AssertionError("pom.xml refers to undefined property ${" + m.group(1) + "}");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** The direct {@code <properties>} of a project or profile element. */
+    private static Map<String, String> properties(Element owner) {
+        Map<String, String> properties = new HashMap<>();
+        for (Node n = owner.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals("properties")) {
+                for (Node p = e.getFirstChild(); p != null; p = p.getNextSibling()) {
+                    if (p instanceof Element property) {
+                        properties.put(property.getTagName(), property.getTextContent().strip());
+                    }
+                }
+            }
+        }
+        return properties;
+    }
+
+    private static List<Element> descendants(Element root, String tag) {
+        NodeList nodes = root.getElementsByTagName(tag);
+        List<Element> found = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            found.add((Element) nodes.item(i));
+        }
+        return found;
+    }
+
+    private static Element pom() {
+        try {
+            return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(root().resolve("pom.xml").toFile()).getDocumentElement();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new AssertionError("pom.xml does not parse: " + e.getMessage(), e);
+        }
     }
 
     /** A {@code <name>value</name>} property of pom.xml. */

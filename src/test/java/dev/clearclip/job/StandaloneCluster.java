@@ -2,60 +2,74 @@ package dev.clearclip.job;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A Spark standalone cluster on 127.0.0.1 (one Master, two Workers) started from the Maven class path. Its
- * SPARK_HOME holds links to the Spark/Hadoop jars only, never DJL or our classes, so the submitted job jar must
- * carry them itself (a shading bug cannot hide behind the test class path).
+ * A Spark standalone cluster on 127.0.0.1 (one Master, two Workers) started and stopped by
+ * deploy/local-cluster/start.sh and stop.sh, so this test exercises the scripts users run. Its SPARK_HOME holds
+ * links to the Spark/Hadoop jars of target/classpath.txt only, never DJL or our classes, so the submitted job jar
+ * must carry them itself (a shading bug cannot hide behind the test class path).
  */
 final class StandaloneCluster implements AutoCloseable {
 
-    private static final List<String> NOT_SPARK = List.of("/ai/djl/", "/com/twelvemonkeys/", "/info/picocli/",
-            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/net/java/dev/jna/", "/s3proxy",
-            "/test-classes", "/classes");
+    private static final Path SCRIPTS = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+            .resolve("deploy/local-cluster").toAbsolutePath();
+    private static final Pattern EXPORT = Pattern.compile("export (\\w+)='?([^']*)'?");
 
     final Path home;
     final String masterUrl;
-    final List<Process> workers = new ArrayList<>();
-    private final Process master;
+    /** The worker JVMs (from the script's pid files): executors are their descendants. */
+    final List<ProcessHandle> workers = new ArrayList<>();
+    private final Path state;
     private final Path logs;
+    private final Map<String, String> environment = new HashMap<>();
 
     StandaloneCluster(Path dir, int workerCount, int coresPerWorker) throws IOException, InterruptedException {
-        home = dir.resolve("spark-home");
-        logs = Files.createDirectories(dir.resolve("logs"));
-        Path jars = Files.createDirectories(home.resolve("jars"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith(".jar") && NOT_SPARK.stream().noneMatch(entry::contains)) {
-                Path jar = Path.of(entry);
-                Path link = jars.resolve(jar.getFileName());
-                if (!Files.exists(link)) {
-                    Files.createSymbolicLink(link, jar);
-                }
+        state = dir.toAbsolutePath();
+        logs = Files.createDirectories(state.resolve("logs"));
+        Path classPath = SCRIPTS.resolve("../../target/classpath.txt").normalize();
+        script("start", "--state", state.toString(), "--classpath", classPath.toString(),
+                "--workers", String.valueOf(workerCount), "--cores", String.valueOf(coresPerWorker),
+                "--memory", "1536m", "--timeout-s", "300");
+        home = state.resolve("spark-home");
+        masterUrl = Files.readString(state.resolve("master-url")).strip();
+        for (int i = 0; i < workerCount; i++) {
+            long pid = Long.parseLong(Files.readString(state.resolve("worker-" + i + ".pid")).strip());
+            workers.add(ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("worker pid " + pid)));
+        }
+        for (String line : Files.readAllLines(state.resolve("env"))) {
+            Matcher m = EXPORT.matcher(line);
+            if (m.matches()) {
+                environment.put(m.group(1), m.group(2));
             }
         }
-        int port = freePort();
-        masterUrl = "spark://127.0.0.1:" + port;
-        master = start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                String.valueOf(port), "--webui-port", String.valueOf(freePort()));
-        await(port, master, "master");
-        for (int i = 0; i < workerCount; i++) {
-            Path work = Files.createDirectories(dir.resolve("work-" + i));
-            workers.add(start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                    "--cores", String.valueOf(coresPerWorker), "--memory", "1536m", "--webui-port",
-                    String.valueOf(freePort()), "--work-dir", work.toString(), masterUrl));
+    }
+
+    private void script(String name, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(name + ".sh").toString()));
+        command.addAll(List.of(args));
+        Path log = logs.resolve(name + ".sh.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(6, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + ".sh did not finish: " + Files.readString(log));
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(name + ".sh failed (" + p.exitValue() + "): " + Files.readString(log));
         }
     }
 
     /** Environment every cluster process (and spark-submit) needs. */
     Map<String, String> environment() {
-        return Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.13", "SPARK_LOCAL_IP", "127.0.0.1");
+        return Map.copyOf(environment);
     }
 
     String classPath() {
@@ -81,7 +95,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Executor JVMs the workers launched (descendants of our worker processes only). */
     List<ProcessHandle> executors() {
-        return workers.stream().flatMap(Process::descendants)
+        return workers.stream().flatMap(ProcessHandle::descendants)
                 .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend")).toList();
     }
 
@@ -95,53 +109,19 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private Process start(String name, String main, String... args) throws IOException {
-        List<String> all = new ArrayList<>(List.of(main));
-        all.addAll(List.of(args));
-        return java(name, all).start();
-    }
-
-    private static void await(int port, Process p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(300);
-            }
-        }
-        throw new IllegalStateException(what + " did not start");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public void close() {
-        for (Process w : workers) {
-            w.descendants().forEach(ProcessHandle::destroyForcibly);
-            w.destroy();
-        }
-        master.destroy();
-        for (Process p : workers) {
-            waitQuietly(p);
-        }
-        waitQuietly(master);
-    }
-
-    private static void waitQuietly(Process p) {
         try {
-            p.waitFor();
+            script("stop", "--state", state.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     // the surefire argLine's list (Spark's launcher list): these JVMs are not started by surefire
-    private static final String OPENS = String.join(" ", "-XX:+IgnoreUnrecognizedVMOptions",
+    static final String OPENS = String.join(" ", "-XX:+IgnoreUnrecognizedVMOptions",
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
