@@ -31,6 +31,19 @@ public record Palette(int[] colours) {
         return new Palette(c);
     }
 
+    /** The Cityscapes train-id colours (road, sidewalk, ... bicycle), as the benchmark's own tools draw them. */
+    public static Palette cityscapes() {
+        return new Palette(new int[] {0x804080, 0xF423E8, 0x464646, 0x66669C, 0xBE9999, 0x999999, 0xFAAA1E, 0xDCDC00,
+                0x6B8E23, 0x98FB98, 0x4682B4, 0xDC143C, 0xFF0000, 0x00008E, 0x000046, 0x003C64, 0x005064,
+                0x0000E6, 0x770B20});
+    }
+
+    /** The palette people expect for a preset's vocabulary: Cityscapes' own, else VOC's (any class count). */
+    public static Palette forVocabulary(String vocabulary) {
+        String v = vocabulary == null ? "" : vocabulary.toLowerCase(java.util.Locale.ROOT).replace("_", "");
+        return v.equals("cityscapes") || v.equals("clscityscapes") ? cityscapes() : voc(256);
+    }
+
     public int size() {
         return colours.length;
     }

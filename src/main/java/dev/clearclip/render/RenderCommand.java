@@ -84,7 +84,7 @@ public final class RenderCommand implements Callable<Integer> {
         }
 
         OverlayMaker maker() {
-            return new OverlayMaker(conf(), Palette.voc(256));
+            return new OverlayMaker(conf(), Palette.forVocabulary(vocabulary));
         }
 
         int failures(List<String> failures, long failed) {
@@ -195,7 +195,7 @@ public final class RenderCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no class statistics for run " + runId + " in " + classStats);
             }
             HadoopFiles.write(out, ClassChart.render("Share of pixels by class, " + v, bars, top,
-                    Palette.voc(256)), spark.sparkContext().hadoopConfiguration());
+                    Palette.forVocabulary(v)), spark.sparkContext().hadoopConfiguration());
             parent.stdout.println("wrote a chart of " + Math.min(top, bars.size()) + " classes to " + out);
             return 0;
         }
@@ -222,7 +222,7 @@ public final class RenderCommand implements Callable<Integer> {
 
         @Override
         int run() throws Exception {
-            RunReports reports = new RunReports(spark, tables, maker(), Palette.voc(256));
+            RunReports reports = new RunReports(spark, tables, maker(), Palette.forVocabulary(vocabulary));
             List<String> runs = reports.runIds(runId == null ? List.of() : List.of(runId));
             List<String> failures = new ArrayList<>();
             for (String r : runs) {
