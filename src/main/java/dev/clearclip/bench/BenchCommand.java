@@ -59,6 +59,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     PrintStream out = System.out;
 
+    /** Stand-alone entry until the command is registered in {@code clearclip}'s main. */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+    }
+
     @Override
     public Integer call() throws Exception {
         require(images > 0 && batch > 0 && warmup >= 0 && workers > 0, "--images " + images + ", --batch " + batch
