@@ -184,14 +184,15 @@ def main():
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
         for i in range(args.warmup):
             run(i)
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         for i in range(args.images):
             run(i)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     ips = args.images / seconds
     print(f"torch {torch.__version__} {args.model} {args.precision}, {args.threads} threads, {w}x{h}: "
           f"{args.images} images in {seconds:.2f} s")
-    print(f"RESULT impl=torch precision={args.precision} images_per_s={ips:.4f} ms_per_image={1000 / ips:.1f}")
+    print(f"RESULT impl=torch precision={args.precision} images_per_s={ips:.4f} ms_per_image={1000 / ips:.1f} "
+          f"cpu_s_per_image={cpu / args.images:.2f}")
 
 
 if __name__ == "__main__":

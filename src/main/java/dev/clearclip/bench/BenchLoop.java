@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The clock starts when every worker is warm.
  */
 final class BenchLoop {
-    record Result(int images, int failed, double seconds, long rssStart, long rssEnd, long heapEnd, int arraysStart,
-                  int arraysEnd) {
+    record Result(int images, int failed, double seconds, double cpuSeconds, long rssStart, long rssEnd, long heapEnd,
+                  int arraysStart, int arraysEnd) {
     }
 
     private final ImageSegmenter segmenter;
@@ -82,6 +82,7 @@ final class BenchLoop {
         long rssStart = ProcessMemory.rssBytes();
         int arraysStart = model.liveArrayCount();
         long t0 = System.nanoTime();
+        long cpu0 = ProcessMemory.cpuNanos();
         for (Thread t : pool) {
             t.join();
         }
@@ -89,7 +90,8 @@ final class BenchLoop {
         if (error.get() != null) {
             throw new IllegalStateException("a bench worker failed: " + error.get(), error.get());
         }
-        return new Result(images, failed.get(), seconds, rssStart, ProcessMemory.rssBytes(),
+        double cpuSeconds = (ProcessMemory.cpuNanos() - cpu0) / 1e9;
+        return new Result(images, failed.get(), seconds, cpuSeconds, rssStart, ProcessMemory.rssBytes(),
                 ProcessMemory.heapUsedBytes(), arraysStart, model.liveArrayCount());
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Resident memory of this process (native + heap), read from /proc/self/status; -1 where there is no /proc. */
+/**
+ * Resident memory of this process (native + heap), read from /proc/self/status (-1 where there is no /proc), and its
+ * CPU time over all threads: on a shared machine, CPU seconds per image are steadier than wall time.
+ */
 final class ProcessMemory {
     private ProcessMemory() {
     }
@@ -20,6 +23,11 @@ final class ProcessMemory {
             return -1;
         }
         return -1;
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static long heapUsedBytes() {
