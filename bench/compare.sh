@@ -41,17 +41,20 @@ done
 
 "$PYTHON" - "$OUT" <<'PY'
 import re, statistics, sys
-runs = {}
+runs, cpu = {}, {}
 for line in open(sys.argv[1]):
     kv = dict(re.findall(r"(\w+)=(\S+)", line))
     runs.setdefault((kv["impl"], kv["precision"]), []).append(float(kv["images_per_s"]))
+    cpu.setdefault((kv["impl"], kv["precision"]), []).append(float(kv["cpu_s_per_image"]))
 med = {k: statistics.median(v) for k, v in runs.items()}
-print("median images/s over %d alternated rounds:" % len(next(iter(runs.values()))))
+print("medians over %d alternated rounds (images/s; CPU-seconds per image, all threads):" % len(next(iter(runs.values()))))
 for k in sorted(med):
-    print("  %-5s %-4s %.4f  (runs: %s)" % (k[0], k[1], med[k], ", ".join("%.4f" % x for x in runs[k])))
+    print("  %-5s %-4s %.4f img/s  %.2f CPU-s/img  (img/s runs: %s)" % (k[0], k[1], med[k],
+          statistics.median(cpu[k]), ", ".join("%.4f" % x for x in runs[k])))
 for p in ("fp32", "bf16"):
     if ("ours", p) in med and ("torch", p) in med:
-        print("  ours/torch %s: %.2fx" % (p, med[("ours", p)] / med[("torch", p)]))
+        print("  ours/torch %s: %.2fx images/s, %.2fx CPU-s per image" % (p, med[("ours", p)] / med[("torch", p)],
+              statistics.median(cpu[("torch", p)]) / statistics.median(cpu[("ours", p)])))
 if ("ours", "bf16") in med and ("torch", "fp32") in med:
     print("  ours bf16 / torch fp32: %.2fx" % (med[("ours", "bf16")] / med[("torch", "fp32")]))
 PY

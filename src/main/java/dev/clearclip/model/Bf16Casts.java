@@ -60,14 +60,25 @@ final class Bf16Casts implements MixedPrecision {
         return x.toType(DataType.FLOAT32, false);
     }
 
+    @Override
+    public NDArray scaledSoftmax(NDArray scores, float scale) {
+        return softmax(scale == 1f ? scores : scores.mul(scale));
+    }
+
+    /** Scaling the (B, H, L, D) queries costs L/D times less than scaling the bf16 scores, a slow elementwise op. */
+    @Override
+    public boolean scalesQueries() {
+        return true;
+    }
+
     /**
      * libtorch's bf16 softmax accumulates in fp32 and rounds only its output, at half the memory traffic of an fp32
      * softmax over the (B, H, L, L) scores, which is the costliest step after the GEMMs. One op per module call: a
      * longer chain in the module gets fused by libtorch's JIT into a kernel that ran ~10x slower than the eager ops.
      */
     @Override
-    public NDArray scaledSoftmax(NDArray scores, float scale) {
-        try (IValue in = IValue.from((PtNDArray) scores.mul(scale));
+    public NDArray softmax(NDArray scores) {
+        try (IValue in = IValue.from((PtNDArray) scores);
              IValue out = IValueUtils.runMethod(module, "softmax", in)) {
             return out.toTensor((PtNDManager) scores.getManager());
         }

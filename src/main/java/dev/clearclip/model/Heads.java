@@ -26,6 +26,9 @@ final class Heads {
 
     /** softmax(a b^T * scale + mask) over the last axis; a, b (B, H, L, D); a mask only with fp32 (the text tower). */
     static NDArray attentionWeights(NDArray a, NDArray b, float scale, NDArray mask, MixedPrecision mp) {
+        if (mask == null && mp.scalesQueries()) {
+            return mp.softmax(a.mul(scale).matMul(b.transpose(0, 1, 3, 2)));
+        }
         NDArray scores = a.matMul(b.transpose(0, 1, 3, 2)); // (B, H, L, L)
         if (mask != null) {
             return scores.muli(scale).addi(mask).softmax(-1);

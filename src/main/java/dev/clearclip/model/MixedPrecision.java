@@ -20,8 +20,18 @@ interface MixedPrecision extends AutoCloseable {
     /** A compute-dtype result back in fp32, in its own manager. */
     NDArray fp32(NDArray x);
 
-    /** softmax(scores * scale) over the last axis, computed in fp32, returned in the compute dtype. */
+    /** softmax(scores * scale) over the last axis, returned in the compute dtype. */
     NDArray scaledSoftmax(NDArray scores, float scale);
+
+    /** Whether the scale may be applied to the (L x smaller) left factor instead of the scores, as torch's MHA does. */
+    default boolean scalesQueries() {
+        return false;
+    }
+
+    /** softmax over the last axis of already scaled scores, returned in the compute dtype. */
+    default NDArray softmax(NDArray scores) {
+        return scaledSoftmax(scores, 1f);
+    }
 
     @Override
     void close();
