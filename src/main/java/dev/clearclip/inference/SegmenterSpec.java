@@ -107,7 +107,8 @@ public record SegmenterSpec(String modelId, String modelPath, String weightsSha2
             throw new IllegalStateException("weights in " + modelPath + " have sha256 " + vision.weightsSha256()
                     + " but the driver embedded the vocabularies with " + weightsSha256);
         }
-        ClipModel model = ClipModel.load(vision, settings.attention(), Towers.VISION, parseDevice(device));
+        ClipModel model = ClipModel.load(vision, settings.attention(), Towers.VISION, parseDevice(device),
+                settings.precision());
         try {
             return new ClearClipImageSegmenter(model, new Segmenter(model, settings, vocabularies, output), output);
         } catch (RuntimeException e) {

@@ -15,34 +15,36 @@ final class ClearClipBlock implements LastBlock {
     private final NDArray outProjWeight;
     private final NDArray outProjBias;
     private final int heads;
+    private final MixedPrecision mp;
 
-    ClearClipBlock(ParameterLoader p, String prefix, int heads) {
+    ClearClipBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+        this.mp = mp;
         int w = p.config().vision().width();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
         NDArray q = p.rows(prefix + "attn.in_proj_weight", 0, w);
         NDArray v = p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w);
-        this.qvWeight = q.concat(v, 0);
+        this.qvWeight = mp.weight(q.concat(v, 0));
         NDArray qb = p.rows(prefix + "attn.in_proj_bias", 0, w);
         NDArray vb = p.rows(prefix + "attn.in_proj_bias", 2 * w, 3 * w);
-        this.qvBias = qb.concat(vb, 0);
+        this.qvBias = mp.weight(qb.concat(vb, 0));
         q.close();
         v.close();
         qb.close();
         vb.close();
-        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
-        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
+        this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
         this.heads = heads;
     }
 
     @Override
     public NDArray forward(NDArray x) {
         return Heads.scoped(x, in -> {
-            NDList qv = Linear.linear(ln1.apply(in), qvWeight, qvBias).singletonOrThrow().split(2, 2);
+            NDList qv = Linear.linear(mp.compute(ln1.apply(in)), qvWeight, qvBias).singletonOrThrow().split(2, 2);
             NDArray q = Heads.split(qv.get(0), heads); // (B, H, L, D)
             NDArray v = Heads.split(qv.get(1), heads);
             float scale = (float) Math.pow(q.getShape().get(3), -0.5);
-            NDArray o = Heads.attentionWeights(q, q, scale, null).matMul(v); // (B, H, L, D)
-            return Linear.linear(Heads.merge(o), outProjWeight, outProjBias).singletonOrThrow();
+            NDArray o = Heads.attentionWeights(q, q, scale, null, mp).matMul(v); // (B, H, L, D)
+            return mp.fp32(Linear.linear(Heads.merge(o), outProjWeight, outProjBias).singletonOrThrow());
         });
     }
 }

@@ -18,9 +18,14 @@ public final class ClipModel implements AutoCloseable {
     private final VisionTower vision;
     private final TextTower text;
     private final Attention attention;
+    private final Precision precision;
+    private final MixedPrecision mp;
 
-    private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, Attention attention) {
+    private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, Attention attention,
+                      Precision precision, MixedPrecision mp) {
         this.weights = weights;
+        this.precision = precision;
+        this.mp = mp;
         this.config = config;
         this.vision = vision;
         this.text = text;
@@ -28,13 +33,24 @@ public final class ClipModel implements AutoCloseable {
     }
 
     public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device) {
+        return load(checkpoint, attention, towers, device, Precision.FP32);
+    }
+
+    /** {@code precision} applies to the image encoder's matmuls and convs; the text tower always runs in fp32. */
+    public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device,
+                                 Precision precision) {
         NDManager manager = NDManager.newBaseManager(device);
+        MixedPrecision mp = null;
         try {
+            mp = MixedPrecision.create(precision, manager);
             ParameterLoader p = new ParameterLoader(checkpoint, manager);
-            VisionTower v = towers != Towers.TEXT ? new VisionTower(p, attention) : null;
+            VisionTower v = towers != Towers.TEXT ? new VisionTower(p, attention, mp) : null;
             TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
-            return new ClipModel(manager, checkpoint.config(), v, t, attention);
+            return new ClipModel(manager, checkpoint.config(), v, t, attention, precision, mp);
         } catch (RuntimeException e) {
+            if (mp != null) {
+                mp.close();
+            }
             manager.close();
             throw e;
         }
@@ -46,6 +62,10 @@ public final class ClipModel implements AutoCloseable {
 
     public Attention attention() {
         return attention;
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     public int patchSize() {
@@ -122,6 +142,7 @@ public final class ClipModel implements AutoCloseable {
 
     @Override
     public void close() {
+        mp.close();
         weights.close();
     }
 }

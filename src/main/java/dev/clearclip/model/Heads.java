@@ -24,13 +24,16 @@ final class Heads {
         return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
     }
 
-    /** softmax(a b^T * scale) over the last axis; a, b (B, H, L, D). */
-    static NDArray attentionWeights(NDArray a, NDArray b, float scale, NDArray mask) {
-        NDArray scores = a.matMul(b.transpose(0, 1, 3, 2)).muli(scale); // (B, H, L, L)
-        if (mask != null) {
-            scores = scores.addi(mask);
+    /** softmax(a b^T * scale + mask) over the last axis; a, b (B, H, L, D); a mask only with fp32 (the text tower). */
+    static NDArray attentionWeights(NDArray a, NDArray b, float scale, NDArray mask, MixedPrecision mp) {
+        if (mask == null && mp.scalesQueries()) {
+            return mp.softmax(a.mul(scale).matMul(b.transpose(0, 1, 3, 2)));
         }
-        return scores.softmax(-1);
+        NDArray scores = a.matMul(b.transpose(0, 1, 3, 2)); // (B, H, L, L)
+        if (mask != null) {
+            return scores.muli(scale).addi(mask).softmax(-1);
+        }
+        return mp.scaledSoftmax(scores, scale);
     }
 
     /**

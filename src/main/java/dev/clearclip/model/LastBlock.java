@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDArray;
 interface LastBlock {
     NDArray forward(NDArray x);
 
-    static LastBlock create(Attention attention, ParameterLoader p, String prefix, int heads) {
+    static LastBlock create(Attention attention, ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
         return switch (attention) {
-            case CLEARCLIP -> new ClearClipBlock(p, prefix, heads);
-            case VANILLA -> new ResidualAttentionBlock(p, prefix, heads);
-            case SCLIP -> new SclipBlock(p, prefix, heads);
-            case MASKCLIP -> new MaskClipBlock(p, prefix);
+            case CLEARCLIP -> new ClearClipBlock(p, prefix, heads, mp);
+            case VANILLA -> new ResidualAttentionBlock(p, prefix, heads, mp);
+            case SCLIP -> new SclipBlock(p, prefix, heads, mp);
+            case MASKCLIP -> new MaskClipBlock(p, prefix, mp);
         };
     }
 }

@@ -13,21 +13,23 @@ final class MaskClipBlock implements LastBlock {
     private final NDArray vBias;
     private final NDArray outProjWeight;
     private final NDArray outProjBias;
+    private final MixedPrecision mp;
 
-    MaskClipBlock(ParameterLoader p, String prefix) {
+    MaskClipBlock(ParameterLoader p, String prefix, MixedPrecision mp) {
+        this.mp = mp;
         int w = p.config().vision().width();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
-        this.vWeight = p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w);
-        this.vBias = p.rows(prefix + "attn.in_proj_bias", 2 * w, 3 * w);
-        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
-        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
+        this.vWeight = mp.weight(p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w));
+        this.vBias = mp.weight(p.rows(prefix + "attn.in_proj_bias", 2 * w, 3 * w));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
+        this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
     }
 
     @Override
     public NDArray forward(NDArray x) {
         return Heads.scoped(x, in -> {
-            NDArray v = Linear.linear(ln1.apply(in), vWeight, vBias).singletonOrThrow(); // (B, L, W)
-            return Linear.linear(v, outProjWeight, outProjBias).singletonOrThrow();
+            NDArray v = Linear.linear(mp.compute(ln1.apply(in)), vWeight, vBias).singletonOrThrow(); // (B, L, W)
+            return mp.fp32(Linear.linear(v, outProjWeight, outProjBias).singletonOrThrow());
         });
     }
 }

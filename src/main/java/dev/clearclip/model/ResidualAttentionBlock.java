@@ -19,19 +19,21 @@ final class ResidualAttentionBlock implements LastBlock {
     private final NDArray projBias;
     private final int heads;
     private final ClipConfig.Activation activation;
+    private final MixedPrecision mp;
 
-    ResidualAttentionBlock(ParameterLoader p, String prefix, int heads) {
+    ResidualAttentionBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+        this.mp = mp;
         float eps = p.config().layerNormEps();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", eps);
         this.ln2 = LayerNormParams.load(p, prefix + "ln_2", eps);
-        this.inProjWeight = p.array(prefix + "attn.in_proj_weight");
-        this.inProjBias = p.array(prefix + "attn.in_proj_bias");
-        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
-        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
-        this.fcWeight = p.array(prefix + "mlp.c_fc.weight");
-        this.fcBias = p.array(prefix + "mlp.c_fc.bias");
-        this.projWeight = p.array(prefix + "mlp.c_proj.weight");
-        this.projBias = p.array(prefix + "mlp.c_proj.bias");
+        this.inProjWeight = mp.weight(p.array(prefix + "attn.in_proj_weight"));
+        this.inProjBias = mp.weight(p.array(prefix + "attn.in_proj_bias"));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
+        this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
+        this.fcWeight = mp.weight(p.array(prefix + "mlp.c_fc.weight"));
+        this.fcBias = mp.weight(p.array(prefix + "mlp.c_fc.bias"));
+        this.projWeight = mp.weight(p.array(prefix + "mlp.c_proj.weight"));
+        this.projBias = mp.weight(p.array(prefix + "mlp.c_proj.bias"));
         this.heads = heads;
         this.activation = p.config().activation();
     }
@@ -44,8 +46,8 @@ final class ResidualAttentionBlock implements LastBlock {
     /** x (B, L, W); mask (L, L) additive or null. */
     NDArray forward(NDArray x, NDArray mask) {
         return Heads.scoped(x, in -> {
-            NDArray h = in.add(attention(ln1.apply(in), mask));
-            return h.add(mlp(ln2.apply(h)));
+            NDArray h = in.add(mp.fp32(attention(mp.compute(ln1.apply(in)), mask)));
+            return h.add(mp.fp32(mlp(mp.compute(ln2.apply(h)))));
         });
     }
 
@@ -55,7 +57,7 @@ final class ResidualAttentionBlock implements LastBlock {
         NDArray k = Heads.split(qkv.get(1), heads);
         NDArray v = Heads.split(qkv.get(2), heads); // (B, H, L, D)
         float scale = (float) Math.pow(q.getShape().get(3), -0.5);
-        NDArray o = Heads.attentionWeights(q, k, scale, mask).matMul(v); // (B, H, L, D)
+        NDArray o = Heads.attentionWeights(q, k, scale, mask, mp).matMul(v); // (B, H, L, D)
         return Linear.linear(Heads.merge(o), outProjWeight, outProjBias).singletonOrThrow();
     }
 

@@ -12,26 +12,28 @@ final class SclipBlock implements LastBlock {
     private final NDArray outProjWeight;
     private final NDArray outProjBias;
     private final int heads;
+    private final MixedPrecision mp;
 
-    SclipBlock(ParameterLoader p, String prefix, int heads) {
+    SclipBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+        this.mp = mp;
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
-        this.inProjWeight = p.array(prefix + "attn.in_proj_weight");
-        this.inProjBias = p.array(prefix + "attn.in_proj_bias");
-        this.outProjWeight = p.array(prefix + "attn.out_proj.weight");
-        this.outProjBias = p.array(prefix + "attn.out_proj.bias");
+        this.inProjWeight = mp.weight(p.array(prefix + "attn.in_proj_weight"));
+        this.inProjBias = mp.weight(p.array(prefix + "attn.in_proj_bias"));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
+        this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
         this.heads = heads;
     }
 
     @Override
     public NDArray forward(NDArray x) {
         return Heads.scoped(x, in -> {
-            NDList qkv = Linear.linear(ln1.apply(in), inProjWeight, inProjBias).singletonOrThrow().split(3, 2);
+            NDList qkv = Linear.linear(mp.compute(ln1.apply(in)), inProjWeight, inProjBias).singletonOrThrow().split(3, 2);
             NDArray q = Heads.split(qkv.get(0), heads); // (B, H, L, D)
             NDArray k = Heads.split(qkv.get(1), heads);
             NDArray v = Heads.split(qkv.get(2), heads);
             float scale = (float) Math.pow(q.getShape().get(3), -0.5);
-            NDArray weights = Heads.attentionWeights(q, q, scale, null).add(Heads.attentionWeights(k, k, scale, null));
-            return Linear.linear(Heads.merge(weights.matMul(v)), outProjWeight, outProjBias).singletonOrThrow();
+            NDArray weights = Heads.attentionWeights(q, q, scale, null, mp).add(Heads.attentionWeights(k, k, scale, null, mp));
+            return mp.fp32(Linear.linear(Heads.merge(weights.matMul(v)), outProjWeight, outProjBias).singletonOrThrow());
         });
     }
 }

@@ -21,21 +21,23 @@ final class VisionTower {
     private final LayerNormParams lnPost;
     private final NDArray proj; // (W, E)
     private final int patch;
+    private final MixedPrecision mp;
 
-    VisionTower(ParameterLoader p, Attention attention) {
+    VisionTower(ParameterLoader p, Attention attention, MixedPrecision mp) {
+        this.mp = mp;
         ClipConfig.Vision c = p.config().vision();
         float eps = p.config().layerNormEps();
         this.patch = c.patchSize();
-        this.conv1Weight = p.array("visual.conv1.weight");
+        this.conv1Weight = mp.weight(p.array("visual.conv1.weight"));
         this.classEmbedding = p.array("visual.class_embedding");
         this.positions = new PositionalEmbedding(p.array("visual.positional_embedding"), p.manager());
         this.lnPre = LayerNormParams.load(p, "visual.ln_pre", eps);
         for (int i = 0; i < c.layers() - 1; i++) {
-            blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads()));
+            blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads(), mp));
         }
-        this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads());
+        this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads(), mp);
         this.lnPost = LayerNormParams.load(p, "visual.ln_post", eps);
-        this.proj = p.array("visual.proj");
+        this.proj = mp.weight(p.array("visual.proj"));
     }
 
     int patchSize() {
@@ -60,11 +62,11 @@ final class VisionTower {
         }
         int hp = (int) (s.get(2) / patch);
         int wp = (int) (s.get(3) / patch);
-        NDArray patches = Conv2d.conv2d(images, conv1Weight, null, new Shape(patch, patch), new Shape(0, 0),
+        NDArray patches = Conv2d.conv2d(mp.compute(images), conv1Weight, null, new Shape(patch, patch), new Shape(0, 0),
                 new Shape(1, 1), 1).singletonOrThrow(); // (B, W, Hp, Wp)
         long w = patches.getShape().get(1);
-        NDArray seq = patches.reshape(b, w, (long) hp * wp).transpose(0, 2, 1); // (B, Hp*Wp, W)
-        NDArray cls = images.getManager().zeros(new Shape(b, 1, w), images.getDataType()).addi(classEmbedding);
+        NDArray seq = mp.fp32(patches.reshape(b, w, (long) hp * wp).transpose(0, 2, 1)); // (B, Hp*Wp, W)
+        NDArray cls = images.getManager().zeros(new Shape(b, 1, w), classEmbedding.getDataType()).addi(classEmbedding);
         return cls.concat(seq, 1).addi(positions.forGrid(hp, wp)); // (B, L, W)
     }
 
@@ -87,7 +89,7 @@ final class VisionTower {
 
     /** ln_post over every token, then the projection: (B, L, W) -> (B, L, E). */
     NDArray project(NDArray x) {
-        return lnPost.apply(x).matMul(proj);
+        return mp.fp32(mp.compute(lnPost.apply(x)).matMul(proj));
     }
 
     NDArray lnPost(NDArray x) {

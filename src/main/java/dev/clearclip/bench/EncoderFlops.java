@@ -1,0 +1,33 @@
+package dev.clearclip.bench;
+
+import dev.clearclip.model.Attention;
+import dev.clearclip.model.ClipConfig;
+
+/**
+ * Multiply-add FLOPs (2 per MAC) of the image-encoder work actually done for one window of {@code gridH x gridW}
+ * patches: patch conv, every standard block (qkv, attention, out projection, MLP), the chosen last block (ClearCLIP:
+ * q and v only, no MLP), and the output projection. Elementwise ops and LayerNorms are left out (< 1 %).
+ */
+final class EncoderFlops {
+    private EncoderFlops() {
+    }
+
+    static double perWindow(ClipConfig config, Attention attention, int gridH, int gridW) {
+        ClipConfig.Vision v = config.vision();
+        double w = v.width();
+        double patches = (double) gridH * gridW;
+        double l = patches + 1;
+        double conv = 2 * patches * w * 3 * v.patchSize() * v.patchSize();
+        double attend = 2 * 2 * l * l * w; // scores and weights x values, summed over heads
+        double out = 2 * l * w * w;
+        double standard = 2 * l * w * 3 * w + attend + out + 2 * 2 * l * w * v.mlpWidth();
+        double last = switch (attention) {
+            case CLEARCLIP -> 2 * l * w * 2 * w + attend + out;
+            case VANILLA -> standard;
+            case SCLIP -> 2 * l * w * 3 * w + 2 * l * l * w * 3 + out; // two score maps, one product with v
+            case MASKCLIP -> 2 * l * w * w + out;
+        };
+        double proj = 2 * l * w * config.embedDim();
+        return conv + (v.layers() - 1) * standard + last + proj;
+    }
+}
