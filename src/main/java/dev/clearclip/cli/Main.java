@@ -46,6 +46,7 @@ public final class Main implements Runnable {
             EmbedTextCommand::new,
             PredictCommand::new,
             dev.clearclip.job.SegmentCommand::new,
+            dev.clearclip.bench.BenchCommand::new,
             dev.clearclip.eval.EvaluateCommand::new,
             dev.clearclip.render.RenderCommand::new);
 
