@@ -36,11 +36,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /**
-     * Every subcommand, fresh per run. The lead extends this list when merging:
-     * {@code dev.clearclip.bench.BenchCommand::new} and {@code dev.clearclip.job.SegmentCommand::new}.
-     * A subcommand reads the global options through {@code @ParentCommand Main main}.
-     */
+    /** Every subcommand, fresh per run; a subcommand reads the global options through {@code @ParentCommand Main main}. */
     public static final List<Supplier<Object>> SUBCOMMANDS = List.of(
             FeaturesCommand::new,
             EmbedTextCommand::new,
