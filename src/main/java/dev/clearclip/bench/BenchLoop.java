@@ -1,5 +1,6 @@
 package dev.clearclip.bench;
 
+import dev.clearclip.model.IntraOpThreads;
 import dev.clearclip.inference.ImageInput;
 import dev.clearclip.inference.ImageOutcome;
 import dev.clearclip.inference.ImageSegmenter;

@@ -50,18 +50,18 @@ public final class ExecutorSegmenters {
     }
 
     /**
-     * Each concurrent task owns {@code spark.task.cpus} cores, so libtorch gets that many intra-op threads per task
-     * (override: {@code spark.clearclip.intraOpThreads}); libtorch's default of all cores per task would put
-     * cores x tasks threads on the cores, and OpenMP threads spinning at barriers make that several times slower.
+     * Each concurrent task owns {@code spark.task.cpus} cores, so libtorch gets that many intra-op threads in the
+     * calling task thread (override: {@code spark.clearclip.intraOpThreads}); libtorch's default of all cores in
+     * every task would put cores x tasks OpenMP threads on the cores. libtorch keeps the count per calling thread,
+     * so every task calls this before its first inference.
      */
-    static void limitIntraOpThreads() {
+    public static void limitIntraOpThreads() {
         org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
         if (env == null) {
             return;
         }
         int threads = env.conf().getInt("spark.clearclip.intraOpThreads", env.conf().getInt("spark.task.cpus", 1));
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, threads));
-        LOG.info("libtorch intra-op threads per task: {}", threads);
+        dev.clearclip.model.IntraOpThreads.apply(Math.max(1, threads));
     }
 
     /** Identity of what a segmenter computes: weights, settings, outputs, vocabularies and device. */

@@ -50,6 +50,9 @@ public final class PartitionSegmenter implements MapPartitionsFunction<Row, Row>
 
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
+        if (TaskDevice.resolve(device).startsWith("cpu")) {
+            ExecutorSegmenters.limitIntraOpThreads();
+        }
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
 

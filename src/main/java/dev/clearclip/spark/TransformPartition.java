@@ -39,6 +39,9 @@ final class TransformPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+        if (TaskDevice.resolve(device).startsWith("cpu")) {
+            ExecutorSegmenters.limitIntraOpThreads();
+        }
         return new Iterator<>() {
             private Iterator<Row> ready = List.<Row>of().iterator();
 

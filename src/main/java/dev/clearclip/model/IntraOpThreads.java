@@ -1,4 +1,4 @@
-package dev.clearclip.bench;
+package dev.clearclip.model;
 
 import ai.djl.pytorch.jni.JniUtils;
 
