@@ -24,6 +24,7 @@ public final class IntraOpThreads {
         if (threads <= 0) {
             throw new IllegalArgumentException("intra-op threads must be positive, got " + threads);
         }
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch: the JNI call below needs it
         JniUtils.setNumThreads(threads);
     }
 }
