@@ -1,5 +1,6 @@
 package dev.clearclip.eval;
 
+import dev.clearclip.spark.HadoopConf;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +94,7 @@ public final class Evaluator {
                 lit(null).cast("string").as("error"), lit(null).cast("binary").as("mask_png"), col("pred_uri"));
         spark.sparkContext().setJobDescription("clearclip evaluate: " + pairRows.size() + " images");
         PartialEvaluation total = work.repartition(slices).javaRDD()
-                .mapPartitions(new PartitionEvaluator(s.numClasses(), layout, new HadoopConfiguration(conf)))
+                .mapPartitions(new PartitionEvaluator(s.numClasses(), layout, new HadoopConf(conf)))
                 .treeReduce(PartialEvaluation::merge);
         return new EvaluationResult(s, vocabulary, SegmentationMetrics.of(total.matrix()), total.matrix(),
                 total.images(), m.unmatchedPredictions().size(), head(m.unmatchedPredictions()),

@@ -1,5 +1,6 @@
 package dev.clearclip.eval;
 
+import dev.clearclip.spark.HadoopConf;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
@@ -13,9 +14,9 @@ import org.apache.spark.sql.Row;
 final class PartitionEvaluator implements FlatMapFunction<Iterator<Row>, PartialEvaluation> {
     private final int numClasses;
     private final GroundTruthLayout layout;
-    private final HadoopConfiguration conf;
+    private final HadoopConf conf;
 
-    PartitionEvaluator(int numClasses, GroundTruthLayout layout, HadoopConfiguration conf) {
+    PartitionEvaluator(int numClasses, GroundTruthLayout layout, HadoopConf conf) {
         this.numClasses = numClasses;
         this.layout = layout;
         this.conf = conf;

@@ -1,6 +1,6 @@
 package dev.clearclip.render;
 
-import dev.clearclip.eval.HadoopConfiguration;
+import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.eval.HadoopFiles;
 import dev.clearclip.eval.LabelImage;
 import dev.clearclip.eval.MasksTable;
@@ -20,10 +20,10 @@ import org.apache.spark.sql.Row;
  * uri through Hadoop (s3a:// works), the mask and the class names from the row, drawn by {@link Overlay}.
  */
 public final class OverlayMaker implements Serializable {
-    private final HadoopConfiguration conf;
+    private final HadoopConf conf;
     private final int[] palette;
 
-    public OverlayMaker(HadoopConfiguration conf, Palette palette) {
+    public OverlayMaker(HadoopConf conf, Palette palette) {
         this.conf = conf;
         this.palette = palette.colours();
     }

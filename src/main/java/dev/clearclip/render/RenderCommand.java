@@ -1,7 +1,7 @@
 package dev.clearclip.render;
 
+import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.eval.EvaluateCommand;
-import dev.clearclip.eval.HadoopConfiguration;
 import dev.clearclip.eval.HadoopFiles;
 import dev.clearclip.eval.MasksTable;
 import dev.clearclip.output.Palette;
@@ -79,8 +79,8 @@ public final class RenderCommand implements Callable<Integer> {
 
         abstract int run() throws Exception;
 
-        HadoopConfiguration conf() {
-            return new HadoopConfiguration(spark.sparkContext().hadoopConfiguration());
+        HadoopConf conf() {
+            return new HadoopConf(spark.sparkContext().hadoopConfiguration());
         }
 
         OverlayMaker maker() {

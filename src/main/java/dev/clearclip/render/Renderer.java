@@ -1,6 +1,6 @@
 package dev.clearclip.render;
 
-import dev.clearclip.eval.HadoopConfiguration;
+import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.eval.HadoopFiles;
 import dev.clearclip.eval.MasksTable;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class Renderer {
 
     /** {@code out/<image_id>.png} for each ok row ({@code limit} null = all) */
     public static Outcome writeOverlays(MasksTable masks, String vocabulary, String runId, Integer limit, String out,
-                                        OverlayMaker maker, HadoopConfiguration conf) {
+                                        OverlayMaker maker, HadoopConf conf) {
         Dataset<Row> rows = okRows(masks, vocabulary, runId);
         if (limit != null) {
             rows = rows.orderBy(MasksTable.IMAGE_ID).limit(limit);

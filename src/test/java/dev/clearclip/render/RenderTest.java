@@ -1,10 +1,10 @@
 package dev.clearclip.render;
 
+import dev.clearclip.spark.HadoopConf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clearclip.eval.HadoopConfiguration;
 import dev.clearclip.eval.MasksTable;
 import dev.clearclip.eval.TestTables;
 import dev.clearclip.output.Palette;
@@ -84,7 +84,7 @@ class RenderTest {
                         scala.jdk.javaapi.CollectionConverters.asScala(List.of("pets")).toList(),
                         new Timestamp(0))), runs)
                 .write().parquet(tables.resolve("runs").toUri().toString());
-        maker = new OverlayMaker(new HadoopConfiguration(spark.sparkContext().hadoopConfiguration()),
+        maker = new OverlayMaker(new HadoopConf(spark.sparkContext().hadoopConfiguration()),
                 Palette.voc(256));
     }
 
@@ -116,7 +116,7 @@ class RenderTest {
     @Test
     void overlaysForEveryOkImageAndMissingSourcesNamed() throws IOException {
         Renderer.Outcome o = Renderer.writeOverlays(masks(), "pets", null, null, out.toUri().toString(), maker,
-                new HadoopConfiguration(spark.sparkContext().hadoopConfiguration()));
+                new HadoopConf(spark.sparkContext().hadoopConfiguration()));
         assertEquals(2, o.written());
         assertEquals(1, o.failed());
         assertTrue(o.failures().get(0).contains("gone.png"), o.failures().toString());
