@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 final class ConfKeys {
 
     /** Environment variables the examples may set on executors (DJL's libtorch override). */
-    static final Set<String> EXECUTOR_ENV = Set.of("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR");
+    static final Set<String> EXECUTOR_ENV = Set.of("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR",
+            "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_");
 
     private static final Pattern RESOURCE =
             Pattern.compile("spark\\.(driver|executor)\\.resource\\.gpu\\.(amount|discoveryScript|vendor)"
