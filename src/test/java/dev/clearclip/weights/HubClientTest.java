@@ -122,8 +122,12 @@ class HubClientTest {
         cutFile = "model.safetensors";
         ModelFolder folder = client(false, null).download("org/tiny", "main", "org/tiny");
         assertArrayEquals(Files.readAllBytes(FILES.get("model.safetensors")), Files.readAllBytes(folder.weightsFile()));
-        assertTrue(requests.stream().anyMatch(r -> r.endsWith("model.safetensors bytes=" + (7306956 / 2) + "-")),
-                requests.toString());
+        // the resume starts where the client's bytes stopped: at most the half the server sent before the cut
+        // (a reset connection may drop some of what was in flight), never at 0
+        assertTrue(requests.stream().anyMatch(r -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("model\\.safetensors bytes=(\\d+)-$").matcher(r);
+            return m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) <= 7306956 / 2;
+        }), requests.toString());
         try (var files = Files.walk(cache)) {
             assertFalse(files.anyMatch(p -> p.toString().endsWith(".incomplete")));
         }
