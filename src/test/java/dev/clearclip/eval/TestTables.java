@@ -19,12 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 /** Small masks tables and label PNGs as the job writes them, built in tests. */
 public final class TestTables {
-    public static final StructType CLASS = new StructType()
-            .add("class_id", DataTypes.IntegerType, false)
-            .add("name", DataTypes.StringType, true)
-            .add("pixels", DataTypes.LongType, false)
-            .add("fraction", DataTypes.DoubleType, false)
-            .add("mean_confidence", DataTypes.DoubleType, false);
+    public static final StructType CLASS = dev.clearclip.spark.MaskSchema.CLASS;
     public static final StructType MASKS = new StructType()
             .add("image_id", DataTypes.StringType, false)
             .add("uri", DataTypes.StringType, false)
