@@ -2,7 +2,6 @@ package dev.clearclip.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.core.Linear;
 
 /**
  * ClearCLIP's last block: {@code out_proj(softmax(q q^T / sqrt(d)) v)} on {@code ln_1(x)}, and nothing else: no residual,
@@ -16,9 +15,11 @@ final class ClearClipBlock implements LastBlock {
     private final NDArray outProjBias;
     private final int heads;
     private final MixedPrecision mp;
+    private final Kernels kernels;
 
-    ClearClipBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+    ClearClipBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
+        this.kernels = kernels;
         int w = p.config().vision().width();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
         NDArray q = p.rows(prefix + "attn.in_proj_weight", 0, w);
@@ -39,12 +40,11 @@ final class ClearClipBlock implements LastBlock {
     @Override
     public NDArray forward(NDArray x) {
         return Heads.scoped(x, in -> {
-            NDList qv = Linear.linear(mp.compute(ln1.apply(in)), qvWeight, qvBias).singletonOrThrow().split(2, 2);
+            NDList qv = kernels.linear(mp.compute(ln1.apply(in)), qvWeight, qvBias).split(2, 2);
             NDArray q = Heads.split(qv.get(0), heads); // (B, H, L, D)
             NDArray v = Heads.split(qv.get(1), heads);
-            float scale = (float) Math.pow(q.getShape().get(3), -0.5);
-            NDArray o = Heads.attentionWeights(q, q, scale, null, mp).matMul(v); // (B, H, L, D)
-            return mp.fp32(Linear.linear(Heads.merge(o), outProjWeight, outProjBias).singletonOrThrow());
+            NDArray o = kernels.attention(q, q, v); // (B, H, L, D)
+            return mp.fp32(kernels.linear(Heads.merge(o), outProjWeight, outProjBias));
         });
     }
 }

@@ -20,12 +20,14 @@ public final class ClipModel implements AutoCloseable {
     private final Attention attention;
     private final Precision precision;
     private final MixedPrecision mp;
+    private final Kernels kernels;
 
     private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, Attention attention,
-                      Precision precision, MixedPrecision mp) {
+                      Precision precision, MixedPrecision mp, Kernels kernels) {
         this.weights = weights;
         this.precision = precision;
         this.mp = mp;
+        this.kernels = kernels;
         this.config = config;
         this.vision = vision;
         this.text = text;
@@ -39,15 +41,29 @@ public final class ClipModel implements AutoCloseable {
     /** {@code precision} applies to the image encoder's matmuls and convs; the text tower always runs in fp32. */
     public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device,
                                  Precision precision) {
+        return load(checkpoint, attention, towers, device, precision, KernelChoice.AUTO);
+    }
+
+    /** {@code kernels}: EAGER only to compare against DJL's plain ops; AUTO is the production path. */
+    public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device,
+                                 Precision precision, KernelChoice kernels) {
         NDManager manager = NDManager.newBaseManager(device);
         MixedPrecision mp = null;
+        Kernels k = null;
         try {
             mp = MixedPrecision.create(precision, manager);
             ParameterLoader p = new ParameterLoader(checkpoint, manager);
-            VisionTower v = towers != Towers.TEXT ? new VisionTower(p, attention, mp) : null;
+            VisionTower v = null;
+            if (towers != Towers.TEXT) {
+                k = Kernels.create(kernels, mp, manager);
+                v = new VisionTower(p, attention, mp, k);
+            }
             TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
-            return new ClipModel(manager, checkpoint.config(), v, t, attention, precision, mp);
+            return new ClipModel(manager, checkpoint.config(), v, t, attention, precision, mp, k);
         } catch (RuntimeException e) {
+            if (k != null) {
+                k.close();
+            }
             if (mp != null) {
                 mp.close();
             }
@@ -110,6 +126,11 @@ public final class ClipModel implements AutoCloseable {
         return text.encode(scope, tokens);
     }
 
+    /** The image encoder's kernels, for logs and benchmark lines ("none" without an image encoder). */
+    public String kernels() {
+        return kernels == null ? "none" : kernels.describe();
+    }
+
     public int contextLength() {
         return config.text().contextLength();
     }
@@ -142,6 +163,9 @@ public final class ClipModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (kernels != null) {
+            kernels.close();
+        }
         mp.close();
         weights.close();
     }

@@ -6,12 +6,13 @@ import ai.djl.ndarray.NDArray;
 interface LastBlock {
     NDArray forward(NDArray x);
 
-    static LastBlock create(Attention attention, ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+    static LastBlock create(Attention attention, ParameterLoader p, String prefix, int heads, MixedPrecision mp,
+                            Kernels kernels) {
         return switch (attention) {
-            case CLEARCLIP -> new ClearClipBlock(p, prefix, heads, mp);
-            case VANILLA -> new ResidualAttentionBlock(p, prefix, heads, mp);
-            case SCLIP -> new SclipBlock(p, prefix, heads, mp);
-            case MASKCLIP -> new MaskClipBlock(p, prefix, mp);
+            case CLEARCLIP -> new ClearClipBlock(p, prefix, heads, mp, kernels);
+            case VANILLA -> new ResidualAttentionBlock(p, prefix, heads, mp, kernels);
+            case SCLIP -> new SclipBlock(p, prefix, heads, mp, kernels);
+            case MASKCLIP -> new MaskClipBlock(p, prefix, mp, kernels);
         };
     }
 }

@@ -1,7 +1,6 @@
 package dev.clearclip.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.core.Linear;
 
 /**
  * MaskCLIP's last block (for comparison): attention reduced to the identity, i.e. {@code out_proj(v)} on
@@ -14,9 +13,11 @@ final class MaskClipBlock implements LastBlock {
     private final NDArray outProjWeight;
     private final NDArray outProjBias;
     private final MixedPrecision mp;
+    private final Kernels kernels;
 
-    MaskClipBlock(ParameterLoader p, String prefix, MixedPrecision mp) {
+    MaskClipBlock(ParameterLoader p, String prefix, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
+        this.kernels = kernels;
         int w = p.config().vision().width();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
         this.vWeight = mp.weight(p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w));
@@ -28,8 +29,8 @@ final class MaskClipBlock implements LastBlock {
     @Override
     public NDArray forward(NDArray x) {
         return Heads.scoped(x, in -> {
-            NDArray v = Linear.linear(mp.compute(ln1.apply(in)), vWeight, vBias).singletonOrThrow(); // (B, L, W)
-            return mp.fp32(Linear.linear(v, outProjWeight, outProjBias).singletonOrThrow());
+            NDArray v = kernels.linear(mp.compute(ln1.apply(in)), vWeight, vBias); // (B, L, W)
+            return mp.fp32(kernels.linear(v, outProjWeight, outProjBias));
         });
     }
 }

@@ -30,6 +30,24 @@ final class ParameterLoader {
         return manager.create(part, shape);
     }
 
+    /** A 2-D parameter transposed into a contiguous array (a (in, out) projection as a linear layer's weight). */
+    NDArray transposed(String name) {
+        Tensor t = checkpoint.require(name);
+        if (t.shape().length != 2) {
+            throw new IllegalArgumentException(name + " has shape " + new Shape(t.shape()) + ", expected 2-D");
+        }
+        int rows = Math.toIntExact(t.shape()[0]);
+        int cols = Math.toIntExact(t.shape()[1]);
+        float[] data = t.data();
+        float[] out = new float[data.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = data[r * cols + c];
+            }
+        }
+        return manager.create(out, new Shape(cols, rows));
+    }
+
     NDManager manager() {
         return manager;
     }

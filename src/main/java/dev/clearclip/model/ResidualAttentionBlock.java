@@ -3,7 +3,6 @@ package dev.clearclip.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 
 /** The standard pre-LN CLIP block: {@code x + attn(ln_1(x))}, then {@code + mlp(ln_2(.))}. Also vanilla CLIP's last block. */
 final class ResidualAttentionBlock implements LastBlock {
@@ -20,9 +19,11 @@ final class ResidualAttentionBlock implements LastBlock {
     private final int heads;
     private final ClipConfig.Activation activation;
     private final MixedPrecision mp;
+    private final Kernels kernels;
 
-    ResidualAttentionBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+    ResidualAttentionBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
+        this.kernels = kernels;
         float eps = p.config().layerNormEps();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", eps);
         this.ln2 = LayerNormParams.load(p, prefix + "ln_2", eps);
@@ -52,21 +53,26 @@ final class ResidualAttentionBlock implements LastBlock {
     }
 
     private NDArray attention(NDArray h, NDArray mask) {
-        NDList qkv = Linear.linear(h, inProjWeight, inProjBias).singletonOrThrow().split(3, 2); // 3 x (B, L, W)
+        NDList qkv = kernels.linear(h, inProjWeight, inProjBias).split(3, 2); // 3 x (B, L, W)
         NDArray q = Heads.split(qkv.get(0), heads);
         NDArray k = Heads.split(qkv.get(1), heads);
         NDArray v = Heads.split(qkv.get(2), heads); // (B, H, L, D)
-        float scale = (float) Math.pow(q.getShape().get(3), -0.5);
-        NDArray o = Heads.attentionWeights(q, k, scale, mask, mp).matMul(v); // (B, H, L, D)
-        return Linear.linear(Heads.merge(o), outProjWeight, outProjBias).singletonOrThrow();
+        NDArray o; // (B, H, L, D)
+        if (mask == null) {
+            o = kernels.attention(q, k, v);
+        } else {
+            float scale = (float) Math.pow(q.getShape().get(3), -0.5);
+            o = Heads.attentionWeights(q, k, scale, mask, mp).matMul(v);
+        }
+        return kernels.linear(Heads.merge(o), outProjWeight, outProjBias);
     }
 
     private NDArray mlp(NDArray h) {
-        NDArray hidden = Linear.linear(h, fcWeight, fcBias).singletonOrThrow();
+        NDArray hidden = kernels.linear(h, fcWeight, fcBias);
         hidden = switch (activation) {
             case QUICK_GELU -> hidden.mul(Activation.sigmoid(hidden.mul(1.702f)));
             case GELU -> Activation.gelu(hidden);
         };
-        return Linear.linear(hidden, projWeight, projBias).singletonOrThrow();
+        return kernels.linear(hidden, projWeight, projBias);
     }
 }

@@ -2,7 +2,6 @@ package dev.clearclip.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.core.Linear;
 
 /** SCLIP's last block (for comparison): {@code out_proj((softmax(q q^T s) + softmax(k k^T s)) v)}, no residual, no MLP. */
 final class SclipBlock implements LastBlock {
@@ -13,9 +12,11 @@ final class SclipBlock implements LastBlock {
     private final NDArray outProjBias;
     private final int heads;
     private final MixedPrecision mp;
+    private final Kernels kernels;
 
-    SclipBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp) {
+    SclipBlock(ParameterLoader p, String prefix, int heads, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
+        this.kernels = kernels;
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
         this.inProjWeight = mp.weight(p.array(prefix + "attn.in_proj_weight"));
         this.inProjBias = mp.weight(p.array(prefix + "attn.in_proj_bias"));
@@ -27,13 +28,13 @@ final class SclipBlock implements LastBlock {
     @Override
     public NDArray forward(NDArray x) {
         return Heads.scoped(x, in -> {
-            NDList qkv = Linear.linear(mp.compute(ln1.apply(in)), inProjWeight, inProjBias).singletonOrThrow().split(3, 2);
+            NDList qkv = kernels.linear(mp.compute(ln1.apply(in)), inProjWeight, inProjBias).split(3, 2);
             NDArray q = Heads.split(qkv.get(0), heads); // (B, H, L, D)
             NDArray k = Heads.split(qkv.get(1), heads);
             NDArray v = Heads.split(qkv.get(2), heads);
-            float scale = (float) Math.pow(q.getShape().get(3), -0.5);
-            NDArray weights = Heads.attentionWeights(q, q, scale, null, mp).add(Heads.attentionWeights(k, k, scale, null, mp));
-            return mp.fp32(Linear.linear(Heads.merge(weights.matMul(v)), outProjWeight, outProjBias).singletonOrThrow());
+            // (softmax(q q^T s) + softmax(k k^T s)) v, as two attentions over the same values
+            NDArray o = kernels.attention(q, q, v).add(kernels.attention(k, k, v));
+            return mp.fp32(kernels.linear(Heads.merge(o), outProjWeight, outProjBias));
         });
     }
 }

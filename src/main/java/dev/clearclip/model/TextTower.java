@@ -29,7 +29,9 @@ final class TextTower {
         this.tokenEmbedding = p.array("token_embedding.weight");
         this.positional = p.array("positional_embedding");
         for (int i = 0; i < c.layers(); i++) {
-            blocks.add(new ResidualAttentionBlock(p, "transformer.resblocks." + i + ".", c.heads(), MixedPrecision.Full.INSTANCE));
+            // runs once per vocabulary, with a causal mask: DJL's eager ops suffice
+            blocks.add(new ResidualAttentionBlock(p, "transformer.resblocks." + i + ".", c.heads(),
+                    MixedPrecision.Full.INSTANCE, new EagerKernels(MixedPrecision.Full.INSTANCE)));
         }
         this.lnFinal = LayerNormParams.load(p, "ln_final", p.config().layerNormEps());
         this.projection = p.array("text_projection");

@@ -19,12 +19,14 @@ final class VisionTower {
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
     private final LastBlock last;
     private final LayerNormParams lnPost;
-    private final NDArray proj; // (W, E)
+    private final NDArray projRows; // (E, W): visual.proj transposed, a linear layer's weight
     private final int patch;
     private final MixedPrecision mp;
+    private final Kernels kernels;
 
-    VisionTower(ParameterLoader p, Attention attention, MixedPrecision mp) {
+    VisionTower(ParameterLoader p, Attention attention, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
+        this.kernels = kernels;
         ClipConfig.Vision c = p.config().vision();
         float eps = p.config().layerNormEps();
         this.patch = c.patchSize();
@@ -33,11 +35,12 @@ final class VisionTower {
         this.positions = new PositionalEmbedding(p.array("visual.positional_embedding"), p.manager());
         this.lnPre = LayerNormParams.load(p, "visual.ln_pre", eps);
         for (int i = 0; i < c.layers() - 1; i++) {
-            blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads(), mp));
+            blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads(), mp, kernels));
         }
-        this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads(), mp);
+        this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads(),
+                mp, kernels);
         this.lnPost = LayerNormParams.load(p, "visual.ln_post", eps);
-        this.proj = mp.weight(p.array("visual.proj"));
+        this.projRows = mp.weight(p.transposed("visual.proj"));
     }
 
     int patchSize() {
@@ -89,7 +92,7 @@ final class VisionTower {
 
     /** ln_post over every token, then the projection: (B, L, W) -> (B, L, E). */
     NDArray project(NDArray x) {
-        return mp.fp32(mp.compute(lnPost.apply(x)).matMul(proj));
+        return mp.fp32(kernels.linear(mp.compute(lnPost.apply(x)), projRows, null));
     }
 
     NDArray lnPost(NDArray x) {

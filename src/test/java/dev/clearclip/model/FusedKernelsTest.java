@@ -1,0 +1,53 @@
+package dev.clearclip.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.clearclip.weights.Towers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The fused kernels are really used on CPU, and every last-block variant gives the eager ops' features. */
+class FusedKernelsTest {
+
+    @Test
+    void cpuModelsRunOneDnnLinearAndFusedAttention() {
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu())) {
+            assertEquals("fused (fp32: oneDNN linear, SDPA)", model.kernels());
+        }
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu(),
+                Precision.FP32, KernelChoice.EAGER)) {
+            assertEquals("eager", model.kernels());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Attention.class)
+    void fusedFeaturesEqualEagerFeatures(Attention attention) throws IOException {
+        float[] image = Goldens.floats("inputs/img_wide.npy");
+        float[] fused;
+        float[] eager;
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), attention, Towers.VISION, Device.cpu())) {
+            fused = tokens(model, image);
+        }
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), attention, Towers.VISION, Device.cpu(),
+                Precision.FP32, KernelChoice.EAGER)) {
+            eager = tokens(model, image);
+        }
+        Goldens.assertClose(attention + " fused vs eager", eager, fused, 1e-5);
+    }
+
+    /** Every token (CLS included), unnormalised, so a difference cannot hide behind the normalisation. */
+    private static float[] tokens(ClipModel model, float[] image) {
+        try (NDManager scope = model.newScope()) {
+            NDArray images = scope.create(image, new Shape(1, 3, 224, 336));
+            return model.allTokens(images).toFloatArray();
+        }
+    }
+}
