@@ -6,16 +6,22 @@
 #
 # Needs: Debian's torch (apt-get install python3-torch python3-numpy libopenblas0-openmp; without OpenBLAS, Debian's
 # torch falls back to the reference BLAS and runs ~20x slower) and an offline Maven build of this project.
-# Usage: bench/compare.sh   (env: ROUNDS=3 IMAGES=6 MODEL=ViT-B/16 PYTHON=/usr/bin/python3
-#                                  OURS_ARGS="--workers 2 --threads 1 --batch 2" OUT=bench/compare-results.txt)
+# Both sides run with the glibc settings that jobs/clearclip exports (big freed blocks stay in the heap instead of
+# being unmapped and page-faulted back; torch gains ~2.5x from them too); ALLOCATOR=default runs without them.
+# Usage: bench/compare.sh   (env: ROUNDS=3 IMAGES=6 MODEL=ViT-B/16 PYTHON=/usr/bin/python3 ALLOCATOR=tuned|default
+#                                  OURS_ARGS="--workers 2 --threads 1 --batch 1 --window-batch 2"
+#                                  OUT=bench/compare-results.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 IMAGES=${IMAGES:-6}
 MODEL=${MODEL:-ViT-B/16}
 PYTHON=${PYTHON:-/usr/bin/python3}
-OURS_ARGS=${OURS_ARGS:-"--workers 2 --threads 1 --batch 2"}
+OURS_ARGS=${OURS_ARGS:-"--workers 2 --threads 1 --batch 1 --window-batch 2"}
 OUT=${OUT:-bench/compare-results.txt}
+if [ "${ALLOCATOR:-tuned}" = tuned ]; then
+  export MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456
+fi
 
 mvn -o -q compile
 mvn -o -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath > /dev/null
@@ -35,7 +41,7 @@ for r in $(seq "$ROUNDS"); do
   for variant in "torch_ fp32" "ours fp32" "torch_ bf16" "ours bf16"; do
     set -- $variant
     line=$("$1" "$2")
-    echo "round=$r load=$(cut -d' ' -f1 /proc/loadavg) $line" | tee -a "$OUT"
+    echo "round=$r load=$(cut -d' ' -f1 /proc/loadavg) allocator=${ALLOCATOR:-tuned} $line" | tee -a "$OUT"
   done
 done
 

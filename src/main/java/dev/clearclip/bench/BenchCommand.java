@@ -15,6 +15,7 @@ import dev.clearclip.inference.SegmenterSpec;
 import dev.clearclip.inference.ImagePreparer;
 import dev.clearclip.inference.Window;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.KernelChoice;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.ModelFolder;
@@ -57,6 +58,10 @@ public final class BenchCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--seed", description = "seed of random weights and images (default ${DEFAULT-VALUE})")
     long seed = 7;
+    @Option(names = "--kernels", paramLabel = "auto|eager", converter = KernelChoiceConverter.class,
+            description = "encoder kernels: auto (fused where libtorch has them) or eager (DJL's plain ops, for "
+                    + "comparison) (default ${DEFAULT-VALUE})")
+    KernelChoice kernels = KernelChoice.AUTO;
 
     PrintStream out = System.out;
 
@@ -94,9 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
                 flopsPerImage += EncoderFlops.perWindow(clip.config(), settings.attention(),
                         w.paddedHeight() / clip.patchSize(), w.paddedWidth() / clip.patchSize());
             }
-            out.printf(Locale.ROOT, "model %s: vision width %d, %d layers, patch %d; attention %s, precision %s%n",
-                    model, clip.config().vision().width(), clip.config().vision().layers(), clip.patchSize(),
-                    settings.attention().label(), settings.precision().label());
+            out.printf(Locale.ROOT, "model %s: vision width %d, %d layers, patch %d; attention %s, precision %s, "
+                            + "kernels %s%n", model, clip.config().vision().width(), clip.config().vision().layers(),
+                    clip.patchSize(), settings.attention().label(), settings.precision().label(), clip.kernels());
             out.printf(Locale.ROOT, "images %dx%d %s -> resized %dx%d, %d windows of %dx%d each; window batch %d, "
                             + "%d image(s) per call, %d worker(s) x %d intra-op thread(s) on %d cores%n",
                     wh[0], wh[1], format, sample.width(), sample.height(), windows.size(),
@@ -119,9 +124,9 @@ public final class BenchCommand implements Callable<Integer> {
                 ProcessMemory.mib(r.rssStart()), ProcessMemory.mib(r.rssEnd()), ProcessMemory.mib(r.heapEnd()),
                 r.arraysStart(), r.arraysEnd());
         out.printf(Locale.ROOT, "CPU time %.1f s: %.2f CPU-s per image%n", r.cpuSeconds(), r.cpuSeconds() / r.images());
-        out.printf(Locale.ROOT, "RESULT precision=%s images_per_s=%.4f ms_per_image=%.1f windows_per_s=%.4f "
-                        + "gflops=%.1f cpu_s_per_image=%.2f failed=%d%n", options.settings().precision().label(), ips,
-                1000 / ips, ips * windowsPerImage, ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
+        out.printf(Locale.ROOT, "RESULT precision=%s kernels=%s images_per_s=%.4f ms_per_image=%.1f "
+                        + "windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%n",
+                options.settings().precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage, ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
     }
 
     private ClipModel loadModel(SegmentationSettings settings) {
@@ -133,7 +138,15 @@ public final class BenchCommand implements Callable<Integer> {
             checkpoint = ModelLoader.load(folder, Towers.VISION);
         }
         settings.validateFor(checkpoint.config().vision().patchSize());
-        return ClipModel.load(checkpoint, settings.attention(), Towers.VISION, Device.cpu(), settings.precision());
+        return ClipModel.load(checkpoint, settings.attention(), Towers.VISION, Device.cpu(), settings.precision(),
+                kernels);
+    }
+
+    static final class KernelChoiceConverter implements picocli.CommandLine.ITypeConverter<KernelChoice> {
+        @Override
+        public KernelChoice convert(String value) {
+            return KernelChoice.parse(value);
+        }
     }
 
     /** Random unit rows for random models (their text tower would be noise anyway); the real text tower otherwise. */
