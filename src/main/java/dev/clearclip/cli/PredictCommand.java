@@ -103,7 +103,8 @@ final class PredictCommand implements Callable<Integer> {
         ClipCheckpoint checkpoint = ModelLoader.load(folder, Towers.BOTH);
         QueryEmbeddings queries;
         LabelMap map;
-        try (ClipModel clip = ClipModel.load(checkpoint, settings.attention(), Towers.BOTH, Device.cpu())) {
+        try (ClipModel clip = ClipModel.load(checkpoint, settings.attention(), Towers.BOTH, Device.cpu(),
+                settings.precision())) {
             queries = TextEmbedder.withImageNetTemplates(clip).embed(vocabulary);
             try (Segmenter segmenter = new Segmenter(clip, settings, List.of(queries), output)) {
                 map = segmenter.segment(List.of(prepared)).get(0).get(0);

@@ -3,8 +3,10 @@ package dev.clearclip.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clearclip.io.Npy;
+import dev.clearclip.model.Bf16Support;
 import dev.clearclip.model.Goldens;
 import dev.clearclip.output.LabelPng;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,35 @@ class PredictCommandTest {
             differ += ambiguous[i] == 0 && ours[i] != gold[i] ? 1 : 0;
         }
         assertEquals(0, differ, "pixels that differ outside the ambiguous mask");
+    }
+
+    @Test
+    void precisionBf16IsHonouredAndKeepsTheLabels() throws IOException {
+        Assumptions.assumeTrue(Bf16Support.cpuHasAvx512Bf16(), Bf16Support.SKIP);
+        Path labels = tmp.resolve("l.npy");
+        Path json = tmp.resolve("s.json");
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"),
+                "--classes", fixture("text/cls_voc21.txt"), "--prob-thd", "0.5", "--precision", "bf16",
+                "--tensor", fixture("seg_voc21/input.npy"), "--original-size", H + "," + W, "--out-labels", labels,
+                "--out-json", json);
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("bf16", new ObjectMapper().readTree(json.toFile()).at("/settings/precision").asText());
+        int[] ours = Npy.read(labels).ints();
+        int[] gold = Goldens.npy("seg_voc21/seg_pred.npy").ints();
+        int same = 0;
+        for (int i = 0; i < gold.length; i++) {
+            same += ours[i] == gold[i] ? 1 : 0;
+        }
+        assertTrue(same >= 0.995 * gold.length, "bf16: only " + same + " of " + gold.length + " labels agree");
+        assertTrue(same < gold.length, "bf16 labels equal fp32's on every pixel: was bf16 used at all?");
+    }
+
+    @Test
+    void precisionFp16OnCpuIsAClearError() {
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"), "--preset", "voc21",
+                "--precision", "fp16", "--image", fixture("inputs/chelsea.png"), "--out-labels", tmp.resolve("l.npy"));
+        assertEquals(2, run.exit(), run::toString);
+        assertTrue(run.err().contains("fp16") && run.err().contains("GPU"), run::toString);
     }
 
     @Test
