@@ -48,14 +48,18 @@ final class BenchLoop {
                 try {
                     IntraOpThreads.apply(threads);
                     for (int k = 0; k < warmup; k++) {
-                        segmenter.segment(slice(k * batch, batch));
+                        for (ImageOutcome o : segmenter.segment(slice(k * batch, batch))) {
+                            if (!o.ok()) { // a broken path would otherwise time how fast it fails
+                                throw new IllegalStateException(o.uri() + ": " + o.error());
+                            }
+                        }
                     }
                     warm.await();
                     for (int from; (from = next.getAndAdd(batch)) < images; ) {
                         int n = Math.min(batch, images - from);
                         for (ImageOutcome o : segmenter.segment(slice(from, n))) {
-                            if (!o.ok()) {
-                                failed.incrementAndGet();
+                            if (!o.ok() && failed.getAndIncrement() == 0) {
+                                log.printf("  first failed image: %s: %s%n", o.uri(), o.error());
                             }
                         }
                         int total = done.addAndGet(n);

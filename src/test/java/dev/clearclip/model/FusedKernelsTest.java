@@ -43,6 +43,21 @@ class FusedKernelsTest {
         Goldens.assertClose(attention + " fused vs eager", eager, fused, 1e-5);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2 * 9 * 9 * 4, 3 * 9 * 9 * 4, 1L << 20})
+    void chunkedAttentionEqualsWholeAttention(long chunkBytes) {
+        Kernels eager = new EagerKernels(MixedPrecision.Full.INSTANCE);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray q = m.randomNormal(new Shape(2, 5, 9, 4));
+            NDArray k = m.randomNormal(new Shape(2, 5, 9, 4));
+            NDArray v = m.randomNormal(new Shape(2, 5, 9, 4));
+            NDArray whole = eager.attention(q, k, v);
+            NDArray chunked = FusedKernels.chunkedAttention(eager, q, k, v, chunkBytes); // groups of 1, 2, 3, 5 heads
+            assertEquals(whole.getShape(), chunked.getShape());
+            Goldens.assertClose("chunks of " + chunkBytes + " bytes", whole.toFloatArray(), chunked.toFloatArray(), 1e-6);
+        }
+    }
+
     /** Every token (CLS included), unnormalised, so a difference cannot hide behind the normalisation. */
     private static float[] tokens(ClipModel model, float[] image) {
         try (NDManager scope = model.newScope()) {
