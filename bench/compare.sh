@@ -10,7 +10,7 @@
 # being unmapped and page-faulted back; torch gains ~2.5x from them too); ALLOCATOR=default runs without them.
 # Usage: bench/compare.sh   (env: ROUNDS=3 IMAGES=6 MODEL=ViT-B/16 PYTHON=/usr/bin/python3 ALLOCATOR=tuned|default
 #                                  OURS_ARGS="--workers 2 --threads 1 --batch 1 --window-batch 2"
-#                                  OUT=bench/compare-results.txt)
+#                                  PRECISIONS="fp32 bf16" OUT=bench/compare-results.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -38,7 +38,8 @@ torch_() {
 
 : > "$OUT"
 for r in $(seq "$ROUNDS"); do
-  for variant in "torch_ fp32" "ours fp32" "torch_ bf16" "ours bf16"; do
+  for variant in $(for p in ${PRECISIONS:-fp32 bf16}; do echo "torch_:$p ours:$p"; done); do
+    variant=${variant/:/ }
     set -- $variant
     line=$("$1" "$2")
     echo "round=$r load=$(cut -d' ' -f1 /proc/loadavg) allocator=${ALLOCATOR:-tuned} $line" | tee -a "$OUT"
