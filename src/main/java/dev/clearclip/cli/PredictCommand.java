@@ -16,6 +16,9 @@ import dev.clearclip.model.ClipModel;
 import dev.clearclip.output.MaskEncoder;
 import dev.clearclip.output.Overlay;
 import dev.clearclip.output.Palette;
+import dev.clearclip.tokenizer.ClipTokenizer;
+import dev.clearclip.vocabulary.EmbeddingCache;
+import dev.clearclip.vocabulary.PromptTemplates;
 import dev.clearclip.vocabulary.TextEmbedder;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;
@@ -101,11 +104,18 @@ final class PredictCommand implements Callable<Integer> {
         PreparedImage prepared = photo != null ? new ImagePreparer(settings).prepare(photo) : fromTensor();
 
         ClipCheckpoint checkpoint = ModelLoader.load(folder, Towers.BOTH);
-        QueryEmbeddings queries;
+        // the text tower is built only when the cache (shared with segment) lacks this vocabulary
+        EmbeddingCache cache = main.embeddingCache();
+        List<String> templates = PromptTemplates.imageNet80();
+        QueryEmbeddings queries = cache.find(checkpoint.weightsSha256(), vocabulary, templates,
+                checkpoint.config().embedDim()).orElse(null);
         LabelMap map;
-        try (ClipModel clip = ClipModel.load(checkpoint, settings.attention(), Towers.BOTH, Device.cpu(),
-                settings.precision())) {
-            queries = TextEmbedder.withImageNetTemplates(clip).embed(vocabulary);
+        try (ClipModel clip = ClipModel.load(checkpoint, settings.attention(), queries == null ? Towers.BOTH
+                : Towers.VISION, Device.cpu(), settings.precision())) {
+            if (queries == null) {
+                queries = new TextEmbedder(clip, ClipTokenizer.bundled(), templates).embed(vocabulary);
+                cache.store(checkpoint.weightsSha256(), vocabulary, templates, queries);
+            }
             try (Segmenter segmenter = new Segmenter(clip, settings, List.of(queries), output)) {
                 map = segmenter.segment(List.of(prepared)).get(0).get(0);
             }

@@ -33,8 +33,13 @@ public final class EmbeddingCache {
                 : hubCache.toAbsolutePath().getParent().resolve("clearclip").resolve("text-embeddings"));
     }
 
+    /** The file that holds (or would hold) these embeddings. */
+    public Path entry(String weightsSha256, Vocabulary vocabulary, List<String> templates) {
+        return dir.resolve(key(weightsSha256, vocabulary, templates) + ".npy");
+    }
+
     public Optional<QueryEmbeddings> find(String weightsSha256, Vocabulary vocabulary, List<String> templates, int dim) {
-        Path file = dir.resolve(key(weightsSha256, vocabulary, templates) + ".npy");
+        Path file = entry(weightsSha256, vocabulary, templates);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -56,7 +61,7 @@ public final class EmbeddingCache {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "embedding", ".tmp");
             Npy.writeFloat32(tmp, q.features(), q.queries(), q.embedDim());
-            Files.move(tmp, dir.resolve(key(weightsSha256, vocabulary, templates) + ".npy"),
+            Files.move(tmp, entry(weightsSha256, vocabulary, templates),
                     StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | UncheckedIOException e) {
             // not cached; computed again next time

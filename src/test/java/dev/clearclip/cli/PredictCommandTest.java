@@ -3,7 +3,13 @@ package dev.clearclip.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clearclip.io.Npy;
+import dev.clearclip.inference.QueryEmbeddings;
 import dev.clearclip.model.Bf16Support;
+import dev.clearclip.vocabulary.EmbeddingCache;
+import dev.clearclip.vocabulary.PromptTemplates;
+import dev.clearclip.vocabulary.Vocabulary;
+import dev.clearclip.weights.ModelFolder;
+import dev.clearclip.weights.ModelLoader;
 import dev.clearclip.model.Goldens;
 import dev.clearclip.output.LabelPng;
 import org.junit.jupiter.api.Assumptions;
@@ -14,11 +20,13 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 import static dev.clearclip.cli.CliRun.fixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** predict on the official VOC21 case, from the normalised tensor and from the PNG file. */
@@ -68,6 +76,51 @@ class PredictCommandTest {
         }
         assertTrue(same >= 0.995 * gold.length, "bf16: only " + same + " of " + gold.length + " labels agree");
         assertTrue(same < gold.length, "bf16 labels equal fp32's on every pixel: was bf16 used at all?");
+    }
+
+    @Test
+    void embeddingsComeFromTheCacheSharedWithSegment() throws IOException {
+        // class names no other test uses, so the cache entry is this test's own
+        String unique = Long.toHexString(System.nanoTime());
+        Path classes = tmp.resolve("classes.txt");
+        Files.writeString(classes, "background\nred " + unique + "\ngreen " + unique + "\nblue " + unique + "\n");
+        Vocabulary vocabulary = Inputs.vocabulary(classes.toString());
+        String sha = ModelLoader.sha256(ModelFolder.detect(fixture("models/tiny-openclip"), "tiny")
+                .weightsFile());
+        List<String> templates = PromptTemplates.imageNet80();
+        EmbeddingCache cache = new Main().embeddingCache();
+        Path entry = cache.entry(sha, vocabulary, templates);
+        try {
+            assertFalse(Files.exists(entry), entry + " exists before the first run");
+            int[] first = predict(classes, tmp.resolve("l1.npy"));
+            QueryEmbeddings stored = cache.find(sha, vocabulary, templates, 32).orElseThrow();
+
+            // the cached rows of classes 1 and 2 swapped: a run that reads the cache swaps those labels
+            float[] rows = stored.features().clone();
+            int dim = stored.embedDim();
+            System.arraycopy(stored.features(), 2 * dim, rows, dim, dim);
+            System.arraycopy(stored.features(), dim, rows, 2 * dim, dim);
+            cache.store(sha, vocabulary, templates, new QueryEmbeddings(stored.vocabulary(), stored.sha256(),
+                    stored.classNames(), stored.classOfQuery(), dim, rows));
+            int[] second = predict(classes, tmp.resolve("l2.npy"));
+            int swapped = 0;
+            for (int i = 0; i < first.length; i++) {
+                int expected = first[i] == 1 ? 2 : first[i] == 2 ? 1 : first[i];
+                assertEquals(expected, second[i], "pixel " + i);
+                swapped += first[i] == 1 || first[i] == 2 ? 1 : 0;
+            }
+            assertTrue(swapped > 0, "classes 1 and 2 never won, so the test cannot see the swap");
+        } finally {
+            Files.deleteIfExists(entry);
+        }
+    }
+
+    private static int[] predict(Path classes, Path labels) throws IOException {
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"), "--classes", classes,
+                "--prob-thd", "0", "--tensor", fixture("seg_voc21/input.npy"), "--original-size", H + "," + W,
+                "--out-labels", labels);
+        assertEquals(0, run.exit(), run::toString);
+        return Npy.read(labels).ints();
     }
 
     @Test
