@@ -1,8 +1,6 @@
 package dev.clearclip.cli;
 
 import dev.clearclip.weights.ModelFolder;
-import dev.clearclip.vocabulary.EmbeddingCache;
-import dev.clearclip.weights.HubSettings;
 import dev.clearclip.weights.ModelResolver;
 import dev.clearclip.weights.WeightsException;
 import picocli.CommandLine;
@@ -92,12 +90,6 @@ public final class Main implements Runnable {
     /** Resolves {@code --model} arguments: folders as they are, hub ids through the cache (offline if asked). */
     public ModelResolver resolver() {
         return ModelResolver.fromEnvironment(offline);
-    }
-
-    /** Query embeddings on disk, shared with {@code segment}: {@code $CLEARCLIP_CACHE} or beside the hub cache. */
-    public EmbeddingCache embeddingCache() {
-        HubSettings hub = HubSettings.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
-        return EmbeddingCache.underHubCache(hub.cacheDir());
     }
 
     /** A {@code --model} argument as a local folder; a mistyped relative folder also reads as a hub id, so say both. */

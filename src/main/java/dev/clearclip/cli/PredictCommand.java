@@ -105,7 +105,7 @@ final class PredictCommand implements Callable<Integer> {
 
         ClipCheckpoint checkpoint = ModelLoader.load(folder, Towers.BOTH);
         // the text tower is built only when the cache (shared with segment) lacks this vocabulary
-        EmbeddingCache cache = main.embeddingCache();
+        EmbeddingCache cache = EmbeddingCache.fromEnvironment();
         List<String> templates = PromptTemplates.imageNet80();
         QueryEmbeddings queries = cache.find(checkpoint.weightsSha256(), vocabulary, templates,
                 checkpoint.config().embedDim()).orElse(null);

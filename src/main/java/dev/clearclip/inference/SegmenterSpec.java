@@ -13,7 +13,6 @@ import dev.clearclip.vocabulary.PromptTemplates;
 import dev.clearclip.vocabulary.TextEmbedder;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;
-import dev.clearclip.weights.HubSettings;
 import dev.clearclip.weights.ModelFolder;
 import dev.clearclip.weights.ModelLoader;
 import dev.clearclip.weights.ModelResolver;
@@ -39,8 +38,7 @@ public record SegmenterSpec(String modelId, String modelPath, String weightsSha2
     /** Driver side, hub access per the environment (HF_HUB_OFFLINE, HF_ENDPOINT, HF_HOME). */
     public static SegmenterSpec prepare(String modelArg, List<String> vocabularyArgs, SegmentationSettings settings,
                                         OutputOptions output) {
-        HubSettings hub = HubSettings.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
-        return prepare(ModelResolver.fromEnvironment(false), EmbeddingCache.underHubCache(hub.cacheDir()), modelArg,
+        return prepare(ModelResolver.fromEnvironment(false), EmbeddingCache.fromEnvironment(), modelArg,
                 vocabularyArgs, settings, output);
     }
 

@@ -2,6 +2,7 @@ package dev.clearclip.vocabulary;
 
 import dev.clearclip.inference.QueryEmbeddings;
 import dev.clearclip.io.Npy;
+import dev.clearclip.weights.HubSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,11 @@ public final class EmbeddingCache {
     }
 
     /** The file that holds (or would hold) these embeddings. */
+    /** The cache for this process: {@code $CLEARCLIP_CACHE}, else beside the hub cache of the environment. */
+    public static EmbeddingCache fromEnvironment() {
+        return underHubCache(HubSettings.fromEnvironment().cacheDir());
+    }
+
     public Path entry(String weightsSha256, Vocabulary vocabulary, List<String> templates) {
         return dir.resolve(key(weightsSha256, vocabulary, templates) + ".npy");
     }

@@ -45,6 +45,11 @@ public record HubSettings(URI endpoint, Path cacheDir, String token, boolean off
         return new HubSettings(URI.create(endpoint), cache, token, isTrue(env.get("HF_HUB_OFFLINE")));
     }
 
+    /** {@link #fromEnvironment(Map, Path)} of this process. */
+    public static HubSettings fromEnvironment() {
+        return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
     public HubSettings withOffline(boolean offline) {
         return new HubSettings(endpoint, cacheDir, token, offline);
     }

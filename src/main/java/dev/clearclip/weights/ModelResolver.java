@@ -19,7 +19,7 @@ public final class ModelResolver {
     }
 
     public static ModelResolver fromEnvironment(boolean offline) {
-        HubSettings settings = HubSettings.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+        HubSettings settings = HubSettings.fromEnvironment();
         return new ModelResolver(new HubClient(offline ? settings.withOffline(true) : settings));
     }
 

@@ -88,7 +88,7 @@ class PredictCommandTest {
         String sha = ModelLoader.sha256(ModelFolder.detect(fixture("models/tiny-openclip"), "tiny")
                 .weightsFile());
         List<String> templates = PromptTemplates.imageNet80();
-        EmbeddingCache cache = new Main().embeddingCache();
+        EmbeddingCache cache = EmbeddingCache.fromEnvironment();
         Path entry = cache.entry(sha, vocabulary, templates);
         try {
             assertFalse(Files.exists(entry), entry + " exists before the first run");
