@@ -1,7 +1,5 @@
 package dev.clearclip.model;
 
-import java.util.Locale;
-
 /** Which last vision block produces the dense features (the variants compared in the ClearCLIP paper). */
 public enum Attention {
     /** ClearCLIP: self-self (q-q) attention, no residual, no FFN. */
@@ -14,15 +12,10 @@ public enum Attention {
     MASKCLIP;
 
     public static Attention parse(String text) {
-        for (Attention a : values()) {
-            if (a.name().equalsIgnoreCase(text.strip())) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown attention '" + text + "': expected clearclip, vanilla, sclip or maskclip");
+        return EnumLabels.parse(Attention.class, "attention", text);
     }
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumLabels.label(this);
     }
 }

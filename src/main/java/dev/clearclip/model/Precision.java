@@ -1,7 +1,5 @@
 package dev.clearclip.model;
 
-import java.util.Locale;
-
 /** Numeric precision of the image encoder's matrix work; FP32 is the default and the parity path. */
 public enum Precision {
     FP32,
@@ -11,15 +9,10 @@ public enum Precision {
     FP16;
 
     public static Precision parse(String text) {
-        for (Precision p : values()) {
-            if (p.name().equalsIgnoreCase(text.strip())) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown precision '" + text + "': expected fp32, bf16 or fp16");
+        return EnumLabels.parse(Precision.class, "precision", text);
     }
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumLabels.label(this);
     }
 }
