@@ -38,11 +38,11 @@ torch_() {
 
 : > "$OUT"
 for r in $(seq "$ROUNDS"); do
-  for variant in $(for p in ${PRECISIONS:-fp32 bf16}; do echo "torch_:$p ours:$p"; done); do
-    variant=${variant/:/ }
-    set -- $variant
-    line=$("$1" "$2")
-    echo "round=$r load=$(cut -d' ' -f1 /proc/loadavg) allocator=${ALLOCATOR:-tuned} $line" | tee -a "$OUT"
+  for precision in ${PRECISIONS:-fp32 bf16}; do
+    for impl in torch_ ours; do
+      line=$("$impl" "$precision")
+      echo "round=$r load=$(cut -d' ' -f1 /proc/loadavg) allocator=${ALLOCATOR:-tuned} $line" | tee -a "$OUT"
+    done
   done
 done
 

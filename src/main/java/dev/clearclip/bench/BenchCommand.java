@@ -126,7 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "CPU time %.1f s: %.2f CPU-s per image%n", r.cpuSeconds(), r.cpuSeconds() / r.images());
         out.printf(Locale.ROOT, "RESULT precision=%s kernels=%s images_per_s=%.4f ms_per_image=%.1f "
                         + "windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%n",
-                options.settings().precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage, ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
+                options.settings().precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage,
+                ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
     }
 
     private ClipModel loadModel(SegmentationSettings settings) {
