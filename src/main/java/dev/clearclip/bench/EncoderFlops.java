@@ -1,7 +1,7 @@
 package dev.clearclip.bench;
 
-import dev.clearclip.model.Attention;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.model.LastBlockVariant;
+import dev.clearclip.weights.ClipConfig;
 
 /**
  * Multiply-add FLOPs (2 per MAC) of the image-encoder work actually done for one window of {@code gridH x gridW}
@@ -12,7 +12,7 @@ final class EncoderFlops {
     private EncoderFlops() {
     }
 
-    static double perWindow(ClipConfig config, Attention attention, int gridH, int gridW) {
+    static double perWindow(ClipConfig config, LastBlockVariant attention, int gridH, int gridW) {
         ClipConfig.Vision v = config.vision();
         double w = v.width();
         double patches = (double) gridH * gridW;

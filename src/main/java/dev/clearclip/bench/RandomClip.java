@@ -1,7 +1,7 @@
 package dev.clearclip.bench;
 
 import dev.clearclip.inference.QueryEmbeddings;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.Tensor;

@@ -2,7 +2,7 @@ package dev.clearclip.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.Tensor;
 

@@ -3,7 +3,7 @@ package dev.clearclip.cli;
 import ai.djl.Device;
 import dev.clearclip.inference.QueryEmbeddings;
 import dev.clearclip.io.Npy;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.vocabulary.TextEmbedder;
 import dev.clearclip.vocabulary.Vocabulary;
@@ -48,7 +48,7 @@ final class EmbedTextCommand implements Callable<Integer> {
         Vocabulary vocabulary = Inputs.vocabulary(classes);
         ModelFolder folder = main.resolveModel(model);
         QueryEmbeddings embeddings;
-        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.TEXT), Attention.CLEARCLIP, Towers.TEXT,
+        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.TEXT), LastBlockVariant.CLEARCLIP, Towers.TEXT,
                 Device.cpu())) {
             embeddings = TextEmbedder.withImageNetTemplates(clip).embed(vocabulary);
         }

@@ -2,8 +2,8 @@ package dev.clearclip.cli;
 
 import ai.djl.Device;
 import dev.clearclip.io.Npy;
-import dev.clearclip.model.Attention;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.model.LastBlockVariant;
+import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.weights.ModelFolder;
 import dev.clearclip.weights.ModelLoader;
@@ -50,7 +50,7 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Attention variant = Attention.parse(attention);
+        LastBlockVariant variant = LastBlockVariant.parse(attention);
         Inputs.ImageTensor images = Inputs.imageTensor(input, "--input");
         ModelFolder folder = main.resolveModel(model);
         ClipConfig config = ModelLoader.readConfig(folder);

@@ -3,7 +3,7 @@ package dev.clearclip.cli;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
 import dev.clearclip.config.SegmentationSettings;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import picocli.CommandLine.Option;
 
@@ -61,7 +61,7 @@ public final class SegmentationOptions {
         return new SegmentationSettings(
                 or(resizeShort, base.resizeShort()), or(resizeLong, base.resizeLong()), or(crop, base.crop()),
                 or(stride, base.stride()), or(probThd, base.probThreshold()), or(logitScale, base.logitScale()),
-                attention == null ? base.attention() : Attention.parse(attention),
+                attention == null ? base.attention() : LastBlockVariant.parse(attention),
                 precision == null ? base.precision() : Precision.parse(precision),
                 or(windowBatch, base.windowBatch()), or(maxPixels, base.maxPixels()));
     }

@@ -1,6 +1,6 @@
 package dev.clearclip.config;
 
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 
 import java.io.IOException;
@@ -38,7 +38,7 @@ public record Preset(String name, String classesFile, SegmentationSettings setti
                 Integer.parseInt(p.getProperty("resize_short")), Integer.parseInt(p.getProperty("resize_long")),
                 Integer.parseInt(p.getProperty("crop")), Integer.parseInt(p.getProperty("stride")),
                 Double.parseDouble(p.getProperty("prob_thd")), Double.parseDouble(p.getProperty("logit_scale")),
-                Attention.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS);
+                LastBlockVariant.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS);
         return new Preset(key, p.getProperty("classes"), s);
     }
 

@@ -1,6 +1,6 @@
 package dev.clearclip.config;
 
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 
 import java.io.Serializable;
@@ -17,13 +17,13 @@ import java.io.Serializable;
  * @param maxPixels       decoded-size guard (width x height of the original), checked before decoding
  */
 public record SegmentationSettings(int resizeShort, int resizeLong, int crop, int stride, double probThreshold,
-                                   double logitScale, Attention attention, Precision precision, int windowBatch,
+                                   double logitScale, LastBlockVariant attention, Precision precision, int windowBatch,
                                    long maxPixels) implements Serializable {
 
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
     public static SegmentationSettings voc21Defaults() {
-        return new SegmentationSettings(448, 2048, 448, 224, 0.5, 50, Attention.CLEARCLIP, Precision.FP32, 4,
+        return new SegmentationSettings(448, 2048, 448, 224, 0.5, 50, LastBlockVariant.CLEARCLIP, Precision.FP32, 4,
                 DEFAULT_MAX_PIXELS);
     }
 

@@ -4,8 +4,8 @@ import ai.djl.Device;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.config.VocabularySource;
-import dev.clearclip.model.Attention;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.model.LastBlockVariant;
+import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.tokenizer.ClipTokenizer;
 import dev.clearclip.vocabulary.EmbeddingCache;
@@ -74,7 +74,7 @@ public record SegmenterSpec(String modelId, String modelPath, String weightsSha2
         if (embeddings.contains(null)) {
             // the text tower is loaded only when some vocabulary is not cached yet
             ClipCheckpoint text = ModelLoader.load(folder, Towers.TEXT);
-            try (ClipModel model = ClipModel.load(text, Attention.CLEARCLIP, Towers.TEXT, Device.cpu())) {
+            try (ClipModel model = ClipModel.load(text, LastBlockVariant.CLEARCLIP, Towers.TEXT, Device.cpu())) {
                 TextEmbedder embedder = new TextEmbedder(model, ClipTokenizer.bundled(), templates);
                 for (int i = 0; i < vocabularies.size(); i++) {
                     if (embeddings.get(i) == null) {

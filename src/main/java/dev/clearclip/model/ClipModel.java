@@ -1,5 +1,7 @@
 package dev.clearclip.model;
 
+import dev.clearclip.weights.ClipConfig;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -17,12 +19,12 @@ public final class ClipModel implements AutoCloseable {
     private final ClipConfig config;
     private final VisionTower vision;
     private final TextTower text;
-    private final Attention attention;
+    private final LastBlockVariant attention;
     private final Precision precision;
     private final MixedPrecision mp;
     private final Kernels kernels;
 
-    private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, Attention attention,
+    private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, LastBlockVariant attention,
                       Precision precision, MixedPrecision mp, Kernels kernels) {
         this.weights = weights;
         this.precision = precision;
@@ -34,18 +36,18 @@ public final class ClipModel implements AutoCloseable {
         this.attention = attention;
     }
 
-    public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device) {
+    public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, Towers towers, Device device) {
         return load(checkpoint, attention, towers, device, Precision.FP32);
     }
 
     /** {@code precision} applies to the image encoder's matmuls and convs; the text tower always runs in fp32. */
-    public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device,
+    public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, Towers towers, Device device,
                                  Precision precision) {
         return load(checkpoint, attention, towers, device, precision, KernelChoice.AUTO);
     }
 
     /** {@code kernels}: EAGER only to compare against DJL's plain ops; AUTO is the production path. */
-    public static ClipModel load(ClipCheckpoint checkpoint, Attention attention, Towers towers, Device device,
+    public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, Towers towers, Device device,
                                  Precision precision, KernelChoice kernels) {
         NDManager manager = NDManager.newBaseManager(device);
         MixedPrecision mp = null;
@@ -76,7 +78,7 @@ public final class ClipModel implements AutoCloseable {
         return config;
     }
 
-    public Attention attention() {
+    public LastBlockVariant attention() {
         return attention;
     }
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
 interface LastBlock {
     NDArray forward(NDArray x);
 
-    static LastBlock create(Attention attention, ParameterLoader p, String prefix, int heads, MixedPrecision mp,
+    static LastBlock create(LastBlockVariant attention, ParameterLoader p, String prefix, int heads, MixedPrecision mp,
                             Kernels kernels) {
         return switch (attention) {
             case CLEARCLIP -> new ClearClipBlock(p, prefix, heads, mp, kernels);

@@ -1,5 +1,7 @@
 package dev.clearclip.model;
 
+import dev.clearclip.weights.ClipConfig;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;

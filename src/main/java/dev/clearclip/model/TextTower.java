@@ -1,5 +1,7 @@
 package dev.clearclip.model;
 
+import dev.clearclip.weights.ClipConfig;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

@@ -1,5 +1,7 @@
 package dev.clearclip.model;
 
+import dev.clearclip.weights.ClipConfig;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -24,7 +26,7 @@ final class VisionTower {
     private final MixedPrecision mp;
     private final Kernels kernels;
 
-    VisionTower(ParameterLoader p, Attention attention, MixedPrecision mp, Kernels kernels) {
+    VisionTower(ParameterLoader p, LastBlockVariant attention, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
         this.kernels = kernels;
         ClipConfig.Vision c = p.config().vision();

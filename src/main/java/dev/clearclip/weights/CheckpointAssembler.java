@@ -1,6 +1,6 @@
 package dev.clearclip.weights;
 
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.weights.ClipConfig;
 
 import java.util.ArrayList;
 import java.util.Arrays;

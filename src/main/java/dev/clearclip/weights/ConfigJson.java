@@ -3,7 +3,7 @@ package dev.clearclip.weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.weights.ClipConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;

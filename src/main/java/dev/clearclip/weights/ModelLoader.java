@@ -1,7 +1,7 @@
 package dev.clearclip.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.weights.ClipConfig;
 
 import java.io.IOException;
 import java.io.InputStream;

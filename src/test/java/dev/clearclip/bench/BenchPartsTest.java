@@ -2,8 +2,8 @@ package dev.clearclip.bench;
 
 import dev.clearclip.model.IntraOpThreads;
 import ai.djl.Device;
-import dev.clearclip.model.Attention;
-import dev.clearclip.model.ClipConfig;
+import dev.clearclip.model.LastBlockVariant;
+import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.Towers;
@@ -42,7 +42,7 @@ class BenchPartsTest {
         for (int i = 0; i < image.length; i++) {
             image[i] = (float) Math.sin(i * 0.01);
         }
-        try (ClipModel m = ClipModel.load(a, Attention.CLEARCLIP, Towers.VISION, Device.cpu())) {
+        try (ClipModel m = ClipModel.load(a, LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu())) {
             float[] f = m.normalisedDenseFeatures(image, 1, 224, 224);
             assertEquals(14 * 14 * 32, f.length);
             for (float v : f) {
@@ -60,8 +60,8 @@ class BenchPartsTest {
         double standard = 2.0 * 7 * 64 * 192 + attend + 2.0 * 7 * 64 * 64 + 4.0 * 7 * 64 * 256;
         double clear = 2.0 * 7 * 64 * 128 + attend + 2.0 * 7 * 64 * 64;
         double proj = 2.0 * 7 * 64 * 32;
-        assertEquals(conv + standard + clear + proj, EncoderFlops.perWindow(c, Attention.CLEARCLIP, 2, 3), 1e-6);
-        assertEquals(conv + 2 * standard + proj, EncoderFlops.perWindow(c, Attention.VANILLA, 2, 3), 1e-6);
+        assertEquals(conv + standard + clear + proj, EncoderFlops.perWindow(c, LastBlockVariant.CLEARCLIP, 2, 3), 1e-6);
+        assertEquals(conv + 2 * standard + proj, EncoderFlops.perWindow(c, LastBlockVariant.VANILLA, 2, 3), 1e-6);
     }
 
     @Test

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationSettings;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Bf16Support;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.model.Precision;
@@ -52,7 +52,7 @@ class Bf16AgreementTest {
                                 PreparedImage image) {
         SegmentationSettings settings = new SegmentationSettings(s.resizeShort(), s.resizeLong(), s.crop(), s.stride(),
                 s.probThreshold(), s.logitScale(), s.attention(), precision, s.windowBatch(), s.maxPixels());
-        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu(),
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu(),
                 precision);
              Segmenter segmenter = new Segmenter(model, settings, queries, OutputOptions.defaults())) {
             return segmenter.segment(List.of(image)).get(0).get(0).labels();

@@ -4,7 +4,7 @@ import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.image.Normalizer;
 import dev.clearclip.image.RgbImage;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Goldens;
 import dev.clearclip.model.Precision;
 import dev.clearclip.model.TinyCheckpoints;
@@ -100,7 +100,7 @@ class EndToEndSegmentationTest {
         byte[] rgb = Goldens.npy("seg_voc21/resized_rgb_u8.npy").bytes();
         RgbImage resized = new RgbImage(673, 448, rgb);
         PreparedImage image = new PreparedImage(300, 451, 448, 673, Normalizer.CLIP_0_255.toChw(resized));
-        try (var model = dev.clearclip.model.ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP,
+        try (var model = dev.clearclip.model.ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP,
                 dev.clearclip.weights.Towers.VISION, ai.djl.Device.cpu());
              Segmenter s = new Segmenter(model, spec.settings(), spec.vocabularies(), spec.output())) {
             LabelMap map = s.segment(List.of(image)).get(0).get(0);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.io.Npy;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.weights.Towers;
 import dev.clearclip.model.Goldens;
@@ -32,7 +32,7 @@ class SegmentationParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu());
+        model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu());
         try (InputStream in = SegmentationParityTest.class.getResourceAsStream("/fixtures/segmentation_cases.json")) {
             cases = new ObjectMapper().readTree(in);
         }
@@ -72,7 +72,7 @@ class SegmentationParityTest {
 
     static SegmentationSettings settings(JsonNode c) {
         return new SegmentationSettings(448, 2048, c.get("slide_crop").asInt(), c.get("slide_stride").asInt(),
-                c.get("prob_thd").asDouble(), c.get("logit_scale").asDouble(), Attention.CLEARCLIP, Precision.FP32, 3,
+                c.get("prob_thd").asDouble(), c.get("logit_scale").asDouble(), LastBlockVariant.CLEARCLIP, Precision.FP32, 3,
                 SegmentationSettings.DEFAULT_MAX_PIXELS);
     }
 
@@ -110,7 +110,7 @@ class SegmentationParityTest {
     @org.junit.jupiter.api.Test
     void wholeImageInferenceMatchesTheReference() throws IOException {
         JsonNode c = cases.get("seg_voc21");
-        SegmentationSettings whole = new SegmentationSettings(448, 2048, 0, 0, 0.5, 50, Attention.CLEARCLIP,
+        SegmentationSettings whole = new SegmentationSettings(448, 2048, 0, 0, 0.5, 50, LastBlockVariant.CLEARCLIP,
                 Precision.FP32, 1, SegmentationSettings.DEFAULT_MAX_PIXELS);
         try (Segmenter segmenter = new Segmenter(model, whole, List.of(queries("voc21")), OutputOptions.defaults())) {
             LabelMap map = segmenter.segment(List.of(input("seg_voc21", c))).get(0).get(0);
@@ -131,11 +131,11 @@ class SegmentationParityTest {
         JsonNode small = cases.get("seg_pad_synonyms");
         PreparedImage a = input("seg_voc21_c224s112", big);
         PreparedImage b = input("seg_pad_synonyms", small);
-        SegmentationSettings many = new SegmentationSettings(448, 2048, 224, 112, 0.5, 50, Attention.CLEARCLIP,
+        SegmentationSettings many = new SegmentationSettings(448, 2048, 224, 112, 0.5, 50, LastBlockVariant.CLEARCLIP,
                 Precision.FP32, 7, SegmentationSettings.DEFAULT_MAX_PIXELS);
         List<QueryEmbeddings> vocab = List.of(queries("voc21"));
         try (Segmenter single = new Segmenter(model, new SegmentationSettings(448, 2048, 224, 112, 0.5, 50,
-                     Attention.CLEARCLIP, Precision.FP32, 1, SegmentationSettings.DEFAULT_MAX_PIXELS), vocab, OutputOptions.defaults());
+                     LastBlockVariant.CLEARCLIP, Precision.FP32, 1, SegmentationSettings.DEFAULT_MAX_PIXELS), vocab, OutputOptions.defaults());
              Segmenter batched = new Segmenter(model, many, vocab, OutputOptions.defaults())) {
             LabelMap aOne = single.segment(List.of(a)).get(0).get(0);
             LabelMap bOne = single.segment(List.of(b)).get(0).get(0);

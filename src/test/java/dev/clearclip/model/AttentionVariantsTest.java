@@ -12,7 +12,7 @@ class AttentionVariantsTest {
 
     @ParameterizedTest
     @CsvSource({"SCLIP,img224,224,224", "SCLIP,img_wide,224,336", "MASKCLIP,img224,224,224", "MASKCLIP,img_wide,224,336"})
-    void denseFeaturesMatchTheReference(Attention attention, String input, int h, int w) throws IOException {
+    void denseFeaturesMatchTheReference(LastBlockVariant attention, String input, int h, int w) throws IOException {
         try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), attention, Towers.VISION, Device.cpu())) {
             float[] features = model.normalisedDenseFeatures(Goldens.floats("inputs/" + input + ".npy"), 1, h, w);
             Goldens.assertClose(attention + " " + input, Goldens.floats("extra/" + input + "_dense_"

@@ -18,18 +18,18 @@ class FusedKernelsTest {
 
     @Test
     void cpuModelsRunOneDnnLinearAndFusedAttention() {
-        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu())) {
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu())) {
             assertEquals("fused (fp32: oneDNN linear, SDPA)", model.kernels());
         }
-        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu(),
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu(),
                 Precision.FP32, KernelChoice.EAGER)) {
             assertEquals("eager", model.kernels());
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Attention.class)
-    void fusedFeaturesEqualEagerFeatures(Attention attention) throws IOException {
+    @EnumSource(LastBlockVariant.class)
+    void fusedFeaturesEqualEagerFeatures(LastBlockVariant attention) throws IOException {
         float[] image = Goldens.floats("inputs/img_wide.npy");
         float[] fused;
         float[] eager;

@@ -17,7 +17,7 @@ class ModelMemoryAndLayoutTest {
     @Test
     void nativeArraysDoNotPileUpAcrossCalls() throws IOException {
         float[] image = Goldens.floats("inputs/img_wide.npy");
-        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.BOTH, Device.cpu())) {
+        try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.BOTH, Device.cpu())) {
             int[][] tokens = {dev.clearclip.tokenizer.ClipTokenizer.bundled().tokenize("a photo of a cat.", 77)};
             model.normalisedDenseFeatures(image, 1, 224, 336);
             try (NDManager s = model.newScope()) {
@@ -39,10 +39,10 @@ class ModelMemoryAndLayoutTest {
         float[] image = Goldens.floats("inputs/img224.npy");
         float[] fromOpenClip;
         float[] fromHf;
-        try (ClipModel m = ClipModel.load(load("tiny-openclip"), Attention.CLEARCLIP, Towers.VISION, Device.cpu())) {
+        try (ClipModel m = ClipModel.load(load("tiny-openclip"), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu())) {
             fromOpenClip = m.normalisedDenseFeatures(image, 1, 224, 224);
         }
-        try (ClipModel m = ClipModel.load(load("tiny-hf"), Attention.CLEARCLIP, Towers.VISION, Device.cpu())) {
+        try (ClipModel m = ClipModel.load(load("tiny-hf"), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu())) {
             fromHf = m.normalisedDenseFeatures(image, 1, 224, 224);
         }
         assertArrayEquals(fromOpenClip, fromHf);

@@ -19,10 +19,10 @@ class ReducedPrecisionTest {
         float[] image = Goldens.floats("inputs/img_wide.npy");
         float[] full;
         float[] half;
-        try (ClipModel m = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu())) {
+        try (ClipModel m = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu())) {
             full = m.normalisedDenseFeatures(image, 1, 224, 336);
         }
-        try (ClipModel m = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu(),
+        try (ClipModel m = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu(),
                 Precision.BF16)) {
             assertEquals(Precision.BF16, m.precision());
             half = m.normalisedDenseFeatures(image, 1, 224, 336);
@@ -45,7 +45,7 @@ class ReducedPrecisionTest {
     void everyLastBlockRunsInBf16WithoutLeaks() throws IOException {
         assumeTrue(Bf16Support.cpuHasAvx512Bf16(), Bf16Support.SKIP);
         float[] image = Goldens.floats("inputs/img224.npy");
-        for (Attention a : Attention.values()) {
+        for (LastBlockVariant a : LastBlockVariant.values()) {
             try (ClipModel m = ClipModel.load(TinyCheckpoints.tiny(), a, Towers.VISION, Device.cpu(), Precision.BF16)) {
                 m.normalisedDenseFeatures(image, 1, 224, 224);
                 int afterOne = m.liveArrayCount();
@@ -60,7 +60,7 @@ class ReducedPrecisionTest {
     @Test
     void fp16IsRefusedOnCpu() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu(), Precision.FP16));
+                ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu(), Precision.FP16));
         assertTrue(e.getMessage().contains("fp16 needs a GPU"), e.getMessage());
     }
 }

@@ -22,7 +22,7 @@ class TextParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.TEXT, Device.cpu());
+        model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.TEXT, Device.cpu());
     }
 
     @AfterAll

@@ -23,8 +23,8 @@ class VisionParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        clearclip = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.VISION, Device.cpu());
-        vanilla = ClipModel.load(TinyCheckpoints.tiny(), Attention.VANILLA, Towers.VISION, Device.cpu());
+        clearclip = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu());
+        vanilla = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.VANILLA, Towers.VISION, Device.cpu());
     }
 
     @AfterAll

@@ -1,7 +1,7 @@
 package dev.clearclip.spark;
 
 import dev.clearclip.config.SegmentationSettings;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,7 +57,7 @@ class ClearClipSegmenterTest {
         ClearClipSegmenter segmenter = new ClearClipSegmenter().setModel(fixture("models/tiny-openclip"))
                 .setVocabularies(new String[]{fixture("text/cls_voc21.txt"), fixture("text/cls_synonyms.txt")})
                 .setBatchSize(2).setSettings(new SegmentationSettings(224, 2048, 224, 112, 0.0, 50,
-                        Attention.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS));
+                        LastBlockVariant.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS));
         Dataset<Row> out = segmenter.transform(images);
         assertTrue(List.of(out.columns()).containsAll(List.of("path", "content", "width", "status", "segments")));
         List<Row> rows = out.collectAsList();

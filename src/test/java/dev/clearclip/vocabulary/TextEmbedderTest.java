@@ -2,7 +2,7 @@ package dev.clearclip.vocabulary;
 
 import ai.djl.Device;
 import dev.clearclip.inference.QueryEmbeddings;
-import dev.clearclip.model.Attention;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.model.Goldens;
 import dev.clearclip.model.TinyCheckpoints;
@@ -23,7 +23,7 @@ class TextEmbedderTest {
 
     @BeforeAll
     static void load() {
-        model = ClipModel.load(TinyCheckpoints.tiny(), Attention.CLEARCLIP, Towers.TEXT, Device.cpu());
+        model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.TEXT, Device.cpu());
     }
 
     @AfterAll

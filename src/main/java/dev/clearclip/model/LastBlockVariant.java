@@ -1,7 +1,7 @@
 package dev.clearclip.model;
 
 /** Which last vision block produces the dense features (the variants compared in the ClearCLIP paper). */
-public enum Attention {
+public enum LastBlockVariant {
     /** ClearCLIP: self-self (q-q) attention, no residual, no FFN. */
     CLEARCLIP,
     /** vanilla CLIP: the standard residual block. */
@@ -11,8 +11,8 @@ public enum Attention {
     /** MaskCLIP: the value path only (v, then out_proj), no residual, no FFN. */
     MASKCLIP;
 
-    public static Attention parse(String text) {
-        return EnumLabels.parse(Attention.class, "attention", text);
+    public static LastBlockVariant parse(String text) {
+        return EnumLabels.parse(LastBlockVariant.class, "attention", text);
     }
 
     public String label() {

@@ -1,4 +1,4 @@
-package dev.clearclip.model;
+package dev.clearclip.weights;
 
 /**
  * Hyper-parameters of a CLIP checkpoint. Widths, depths and sizes are derived from weight shapes; heads and the
