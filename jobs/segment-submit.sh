@@ -24,7 +24,7 @@ if [[ ! -f "$jar" ]]; then
   echo "segment-submit: $jar not found: run mvn package (or set CLEARCLIP_JOB_JAR)" >&2
   exit 2
 fi
-args=(--class dev.clearclip.job.SegmentSubmit)
+args=(--class dev.clearclip.cli.SegmentSubmit)
 [[ -n "$master" ]] && args+=(--master "$master")
 [[ -n "$props" ]] && args+=(--properties-file "$props")
 exec "$submit" "${args[@]}" "$jar" "$@"

@@ -1,12 +1,12 @@
 package dev.clearclip.bench;
 
-import dev.clearclip.model.IntraOpThreads;
 import dev.clearclip.inference.ImageInput;
 import dev.clearclip.inference.ImageOutcome;
-import dev.clearclip.inference.ImageSegmenter;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.IntraOpThreads;
+import dev.clearclip.pipeline.SegmentationPipeline;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -18,24 +18,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * warm up with their own calls, then take {@code batch}-image slices of the workload until {@code images} are done.
  * The clock starts when every worker is warm.
  */
-final class BenchLoop {
-    record Result(int images, int failed, double seconds, double cpuSeconds, long rssStart, long rssEnd, long heapEnd,
+public final class BenchLoop {
+    public record Result(int images, int failed, double seconds, double cpuSeconds, long rssStart, long rssEnd, long heapEnd,
                   int arraysStart, int arraysEnd) {
     }
 
-    private final ImageSegmenter segmenter;
+    private final SegmentationPipeline pipeline;
     private final ClipModel model;
     private final List<byte[]> files;
-    private final PrintStream log;
+    private final PrintWriter log;
 
-    BenchLoop(ImageSegmenter segmenter, ClipModel model, List<byte[]> files, PrintStream log) {
-        this.segmenter = segmenter;
-        this.model = model;
+    public BenchLoop(SegmentationPipeline pipeline, List<byte[]> files, PrintWriter log) {
+        this.pipeline = pipeline;
+        this.model = pipeline.encoder();
         this.files = files;
         this.log = log;
     }
 
-    Result run(int images, int batch, int warmup, int workers, int threads) throws Exception {
+    public Result run(int images, int batch, int warmup, int workers, int threads) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -48,7 +48,7 @@ final class BenchLoop {
                 try {
                     IntraOpThreads.apply(threads);
                     for (int k = 0; k < warmup; k++) {
-                        for (ImageOutcome o : segmenter.segment(slice(k * batch, batch))) {
+                        for (ImageOutcome o : pipeline.segmentBatch(slice(k * batch, batch))) {
                             if (!o.ok()) { // a broken path would otherwise time how fast it fails
                                 throw new IllegalStateException(o.uri() + ": " + o.error());
                             }
@@ -57,7 +57,7 @@ final class BenchLoop {
                     warm.await();
                     for (int from; (from = next.getAndAdd(batch)) < images; ) {
                         int n = Math.min(batch, images - from);
-                        for (ImageOutcome o : segmenter.segment(slice(from, n))) {
+                        for (ImageOutcome o : pipeline.segmentBatch(slice(from, n))) {
                             if (!o.ok() && failed.getAndIncrement() == 0) {
                                 log.printf("  first failed image: %s: %s%n", o.uri(), o.error());
                             }

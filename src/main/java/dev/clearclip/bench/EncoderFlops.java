@@ -8,11 +8,11 @@ import dev.clearclip.weights.ClipConfig;
  * patches: patch conv, every standard block (qkv, attention, out projection, MLP), the chosen last block (ClearCLIP:
  * q and v only, no MLP), and the output projection. Elementwise ops and LayerNorms are left out (< 1 %).
  */
-final class EncoderFlops {
+public final class EncoderFlops {
     private EncoderFlops() {
     }
 
-    static double perWindow(ClipConfig config, LastBlockVariant attention, int gridH, int gridW) {
+    public static double perWindow(ClipConfig config, LastBlockVariant attention, int gridH, int gridW) {
         ClipConfig.Vision v = config.vision();
         double w = v.width();
         double patches = (double) gridH * gridW;

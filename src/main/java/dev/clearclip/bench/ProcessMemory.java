@@ -8,11 +8,11 @@ import java.nio.file.Path;
  * Resident memory of this process (native + heap), read from /proc/self/status (-1 where there is no /proc), and its
  * CPU time over all threads: on a shared machine, CPU seconds per image are steadier than wall time.
  */
-final class ProcessMemory {
+public final class ProcessMemory {
     private ProcessMemory() {
     }
 
-    static long rssBytes() {
+    public static long rssBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -25,17 +25,17 @@ final class ProcessMemory {
         return -1;
     }
 
-    static long cpuNanos() {
+    public static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    static long heapUsedBytes() {
+    public static long heapUsedBytes() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return bytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

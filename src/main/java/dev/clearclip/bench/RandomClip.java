@@ -1,6 +1,6 @@
 package dev.clearclip.bench;
 
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;

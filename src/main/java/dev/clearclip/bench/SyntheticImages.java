@@ -14,11 +14,11 @@ import java.util.SplittableRandom;
  * Encoded photo-like test images (smooth colour fields, edges and noise, so JPEG sizes and decode costs are
  * realistic), made once and reused so the timed loop measures decoding, not encoding.
  */
-final class SyntheticImages {
+public final class SyntheticImages {
     private SyntheticImages() {
     }
 
-    static List<byte[]> make(int count, int width, int height, String format, long seed) {
+    public static List<byte[]> make(int count, int width, int height, String format, long seed) {
         String f = format.toLowerCase(Locale.ROOT);
         if (!f.equals("jpg") && !f.equals("png")) {
             throw new IllegalArgumentException("image format '" + format + "': expected jpg or png");

@@ -41,8 +41,8 @@ public final class Main implements Runnable {
             FeaturesCommand::new,
             EmbedTextCommand::new,
             PredictCommand::new,
-            dev.clearclip.job.SegmentCommand::new,
-            dev.clearclip.bench.BenchCommand::new,
+            SegmentCommand::new,
+            BenchCommand::new,
             dev.clearclip.eval.EvaluateCommand::new,
             dev.clearclip.render.RenderCommand::new);
 

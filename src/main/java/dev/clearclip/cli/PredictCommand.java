@@ -1,30 +1,21 @@
 package dev.clearclip.cli;
 
-import ai.djl.Device;
 import dev.clearclip.config.OutputOptions;
+import dev.clearclip.config.SegmentationRequest;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.image.ImageDecoder;
 import dev.clearclip.image.RgbImage;
-import dev.clearclip.inference.ImagePreparer;
 import dev.clearclip.inference.LabelMap;
 import dev.clearclip.inference.PreparedImage;
-import dev.clearclip.inference.QueryEmbeddings;
-import dev.clearclip.inference.Segmenter;
 import dev.clearclip.inference.VocabularyMask;
 import dev.clearclip.io.Npy;
-import dev.clearclip.model.ClipModel;
-import dev.clearclip.output.MaskEncoder;
 import dev.clearclip.output.Overlay;
 import dev.clearclip.output.Palette;
-import dev.clearclip.tokenizer.ClipTokenizer;
+import dev.clearclip.pipeline.PipelinePlan;
+import dev.clearclip.pipeline.SegmentationPipeline;
 import dev.clearclip.vocabulary.EmbeddingCache;
-import dev.clearclip.vocabulary.PromptTemplates;
-import dev.clearclip.vocabulary.TextEmbedder;
-import dev.clearclip.vocabulary.Vocabulary;
-import dev.clearclip.weights.ClipCheckpoint;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.weights.ModelFolder;
-import dev.clearclip.weights.ModelLoader;
-import dev.clearclip.weights.Towers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,39 +79,29 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkInputChoice();
-        SegmentationSettings settings = segmentation.settings();
-        OutputOptions base = segmentation.output();
-        OutputOptions output = new OutputOptions(base.confidencePng() || outConfidence != null, base.rle(),
-                base.pseudoLabelThreshold(), base.ignoreIndex());
-        List<String> vocabularies = segmentation.vocabularies();
-        if (vocabularies.size() != 1) {
+        SegmentationRequest request = segmentation.request();
+        OutputOptions base = request.output();
+        request = request.withOutput(new OutputOptions(base.confidencePng() || outConfidence != null, base.rle(),
+                base.pseudoLabelThreshold(), base.ignoreIndex()));
+        if (request.vocabularies().size() != 1) {
             throw new IllegalArgumentException("--classes: predict writes one label map, give one vocabulary, got "
-                    + String.join(", ", vocabularies));
+                    + String.join(", ", request.vocabularies()));
         }
-        Vocabulary vocabulary = Inputs.vocabulary(vocabularies.get(0));
         ModelFolder folder = main.resolveModel(model);
-        settings.validateFor(ModelLoader.readConfig(folder).vision().patchSize());
-        RgbImage photo = image == null ? null : decode(settings);
-        PreparedImage prepared = photo != null ? new ImagePreparer(settings).prepare(photo) : fromTensor();
-
-        ClipCheckpoint checkpoint = ModelLoader.load(folder, Towers.BOTH);
-        // the text tower is built only when the cache (shared with segment) lacks this vocabulary
-        EmbeddingCache cache = EmbeddingCache.fromEnvironment();
-        List<String> templates = PromptTemplates.imageNet80();
-        QueryEmbeddings queries = cache.find(checkpoint.weightsSha256(), vocabulary, templates,
-                checkpoint.config().embedDim()).orElse(null);
-        LabelMap map;
-        try (ClipModel clip = ClipModel.load(checkpoint, settings.attention(), queries == null ? Towers.BOTH
-                : Towers.VISION, Device.cpu(), settings.precision())) {
-            if (queries == null) {
-                queries = new TextEmbedder(clip, ClipTokenizer.bundled(), templates).embed(vocabulary);
-                cache.store(checkpoint.weightsSha256(), vocabulary, templates, queries);
-            }
-            try (Segmenter segmenter = new Segmenter(clip, settings, List.of(queries), output)) {
-                map = segmenter.segment(List.of(prepared)).get(0).get(0);
-            }
+        // the cache is shared with segment: the text tower loads only when it lacks this vocabulary
+        PipelinePlan plan = PipelinePlan.prepare(main.resolver(), EmbeddingCache.fromEnvironment(),
+                folder.dir().toString(), request);
+        String device = LocalDevice.resolve(plan.device(), plan.precision());
+        SegmentationSettings settings = plan.vocabularies().get(0).settings();
+        QueryEmbeddings queries = plan.vocabularies().get(0).queries();
+        RgbImage photo = image == null ? null
+                : new ImageDecoder(settings.maxPixels()).decode(Files.readAllBytes(image), image.toString());
+        SegmentationPipeline.Prediction prediction;
+        try (SegmentationPipeline pipeline = SegmentationPipeline.open(plan, device, null)) {
+            prediction = photo != null ? pipeline.predict(photo) : pipeline.predict(fromTensor());
         }
-        VocabularyMask mask = new MaskEncoder(output).encode(map, queries);
+        LabelMap map = prediction.maps().get(0);
+        VocabularyMask mask = prediction.masks().get(0);
         Npy.writeInt32(outLabels, map.labels(), map.height(), map.width());
         write(outMask, mask.maskPng());
         write(outConfidence, mask.confidencePng());
@@ -130,8 +111,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (outJson != null) {
             String source = image != null ? image.toString() : tensor.toString();
-            write(outJson, PredictionReport.json(source, prepared, model, checkpoint.weightsSha256(), queries,
-                    settings, output, mask));
+            write(outJson, PredictionReport.json(source, prediction.prepared(), model, plan.weightsSha256(), queries,
+                    settings, plan.output(), mask));
         }
         spec.commandLine().getOut().printf("wrote %s: int32 [%d, %d], %d of %d classes present%n", outLabels,
                 map.height(), map.width(), mask.classes().size(), queries.classes());
@@ -148,10 +129,6 @@ final class PredictCommand implements Callable<Integer> {
         if (originalSize != null && tensor == null) {
             throw new IllegalArgumentException("--original-size applies to --tensor only (an image has its own size)");
         }
-    }
-
-    private RgbImage decode(SegmentationSettings settings) throws Exception {
-        return new ImageDecoder(settings.maxPixels()).decode(Files.readAllBytes(image), image.toString());
     }
 
     private PreparedImage fromTensor() throws IOException {

@@ -9,7 +9,7 @@ import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.inference.ClassRle;
 import dev.clearclip.inference.ClassStats;
 import dev.clearclip.inference.PreparedImage;
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.inference.VocabularyMask;
 
 import java.io.IOException;

@@ -2,7 +2,8 @@ package dev.clearclip.cli;
 
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
-import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.config.SegmentationRequest;
+import dev.clearclip.config.SettingOverrides;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import picocli.CommandLine.Option;
@@ -10,15 +11,21 @@ import picocli.CommandLine.Option;
 import java.util.Arrays;
 import java.util.List;
 
-/** The preset/vocabulary choice and setting overrides shared by every command that segments (predict, bench, segment). */
+/**
+ * The vocabulary choice, setting overrides and device shared by every command that segments (predict, bench,
+ * segment). Each vocabulary keeps its own settings (see {@link dev.clearclip.config.VocabularySource#settings});
+ * a flag given here overrides them for every vocabulary.
+ */
 public final class SegmentationOptions {
 
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "benchmark preset: settings and class list (voc21, voc20, context60, context59, coco-object, coco-stuff, cityscapes, ade20k)")
+            description = "benchmark preset: settings and class list (voc21, voc20, context60, context59, coco-object, "
+                    + "coco-stuff, cityscapes, ade20k); with --classes, the settings of the class files")
     String preset;
 
     @Option(names = "--classes", paramLabel = "FILE|PRESET[,...]",
-            description = "class file(s) (one class per line, comma synonyms) or preset vocabularies, comma separated")
+            description = "class file(s) (one class per line, comma synonyms) or preset vocabularies, comma separated; "
+                    + "a preset keeps its own settings, a class file gets --preset's or the defaults")
     String classes;
 
     @Option(names = "--resize-short", paramLabel = "S", description = "short side after the keep-ratio resize (default 448)")
@@ -36,12 +43,15 @@ public final class SegmentationOptions {
     Double logitScale;
     @Option(names = "--attention", paramLabel = "A", description = "last block: clearclip (default), vanilla, sclip, maskclip")
     String attention;
-    @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16, fp16 (GPU)")
+    @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16, fp16 (GPU only)")
     String precision;
     @Option(names = "--window-batch", paramLabel = "N", description = "windows per encoder call (default 4)")
     Integer windowBatch;
     @Option(names = "--max-pixels", paramLabel = "N", description = "reject images with more pixels (default 100000000)")
     Long maxPixels;
+    @Option(names = "--device", paramLabel = "D",
+            description = "auto (a GPU where one is assigned, else CPU with a warning), cpu, gpu (required), gpu:N")
+    String device = "auto";
 
     @Option(names = "--confidence", description = "also write the confidence (max probability) map")
     boolean confidence;
@@ -53,22 +63,23 @@ public final class SegmentationOptions {
     @Option(names = "--ignore-index", paramLabel = "I", description = "label of ignored pixels (default 255)")
     int ignoreIndex = 255;
 
-    /** Preset settings (or the defaults when only classes are given) with every override applied, validated. */
-    public SegmentationSettings settings() {
-        requireVocabulary();
-        SegmentationSettings base = preset != null ? Preset.load(preset).settings()
-                : withThreshold(SegmentationSettings.voc21Defaults(), 0.0);
-        return new SegmentationSettings(
-                or(resizeShort, base.resizeShort()), or(resizeLong, base.resizeLong()), or(crop, base.crop()),
-                or(stride, base.stride()), or(probThd, base.probThreshold()), or(logitScale, base.logitScale()),
-                attention == null ? base.attention() : LastBlockVariant.parse(attention),
-                precision == null ? base.precision() : Precision.parse(precision),
-                or(windowBatch, base.windowBatch()), or(maxPixels, base.maxPixels()));
+    /** Everything above as one validated request. */
+    public SegmentationRequest request() {
+        return new SegmentationRequest(vocabularies(), preset != null ? Preset.load(preset).settings() : null,
+                overrides(), output(), device);
+    }
+
+    public SettingOverrides overrides() {
+        return new SettingOverrides(resizeShort, resizeLong, crop, stride, probThd, logitScale,
+                attention == null ? null : LastBlockVariant.parse(attention),
+                precision == null ? null : Precision.parse(precision), windowBatch, maxPixels);
     }
 
     /** The vocabularies to segment with: --classes entries, else the preset's own class list. */
     public List<String> vocabularies() {
-        requireVocabulary();
+        if (preset == null && classes == null) {
+            throw new IllegalArgumentException("give --preset NAME or --classes FILE");
+        }
         if (classes != null) {
             List<String> list = Arrays.stream(classes.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             if (list.isEmpty()) {
@@ -81,20 +92,5 @@ public final class SegmentationOptions {
 
     public OutputOptions output() {
         return new OutputOptions(confidence, rle, pseudoLabelThd, ignoreIndex);
-    }
-
-    private void requireVocabulary() {
-        if (preset == null && classes == null) {
-            throw new IllegalArgumentException("give --preset NAME or --classes FILE");
-        }
-    }
-
-    private static SegmentationSettings withThreshold(SegmentationSettings s, double thd) {
-        return new SegmentationSettings(s.resizeShort(), s.resizeLong(), s.crop(), s.stride(), thd, s.logitScale(),
-                s.attention(), s.precision(), s.windowBatch(), s.maxPixels());
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
     }
 }

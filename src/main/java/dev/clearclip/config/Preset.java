@@ -19,12 +19,23 @@ public record Preset(String name, String classesFile, SegmentationSettings setti
     public static final List<String> NAMES =
             List.of("voc21", "voc20", "context60", "context59", "coco-object", "coco-stuff", "cityscapes", "ade20k");
     static final String CONF = "/clearclip/conf/";
+    private static final String CLASS_FILE = "class-file";
 
     public static Preset load(String name) {
         String key = normalise(name);
         if (!NAMES.contains(key)) {
             throw new IllegalArgumentException("unknown preset '" + name + "': expected one of " + String.join(", ", NAMES));
         }
+        Properties p = properties(key);
+        return new Preset(key, p.getProperty("classes"), settings(p, key));
+    }
+
+    /** What a class file without a preset is segmented with: the official segmentor's defaults. */
+    public static SegmentationSettings classFileDefaults() {
+        return settings(properties(CLASS_FILE), CLASS_FILE);
+    }
+
+    private static Properties properties(String key) {
         Properties p = new Properties();
         try (InputStream in = Preset.class.getResourceAsStream(CONF + "presets/" + key + ".properties")) {
             if (in == null) {
@@ -34,12 +45,19 @@ public record Preset(String name, String classesFile, SegmentationSettings setti
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SegmentationSettings s = new SegmentationSettings(
-                Integer.parseInt(p.getProperty("resize_short")), Integer.parseInt(p.getProperty("resize_long")),
-                Integer.parseInt(p.getProperty("crop")), Integer.parseInt(p.getProperty("stride")),
-                Double.parseDouble(p.getProperty("prob_thd")), Double.parseDouble(p.getProperty("logit_scale")),
-                LastBlockVariant.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS);
-        return new Preset(key, p.getProperty("classes"), s);
+        return p;
+    }
+
+    private static SegmentationSettings settings(Properties p, String key) {
+        try {
+            return new SegmentationSettings(
+                    Integer.parseInt(p.getProperty("resize_short")), Integer.parseInt(p.getProperty("resize_long")),
+                    Integer.parseInt(p.getProperty("crop")), Integer.parseInt(p.getProperty("stride")),
+                    Double.parseDouble(p.getProperty("prob_thd")), Double.parseDouble(p.getProperty("logit_scale")),
+                    LastBlockVariant.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("conf/presets/" + key + ".properties is incomplete: " + e.getMessage(), e);
+        }
     }
 
     /** "COCO_Object" and "coco-object" name the same preset. */

@@ -22,9 +22,20 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
 
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
+    /** The VOC21 preset's settings (read from its preset file). */
     public static SegmentationSettings voc21Defaults() {
-        return new SegmentationSettings(448, 2048, 448, 224, 0.5, 50, LastBlockVariant.CLEARCLIP, Precision.FP32, 4,
-                DEFAULT_MAX_PIXELS);
+        return Preset.load("voc21").settings();
+    }
+
+    /** Same windows (resize and slide geometry): such vocabularies can share one encoder pass per image. */
+    public boolean sameWindows(SegmentationSettings o) {
+        return resizeShort == o.resizeShort && resizeLong == o.resizeLong && crop == o.crop && stride == o.stride;
+    }
+
+    /** Same image encoder and decoding limits: every vocabulary of one run must agree on these. */
+    public boolean sameEncoder(SegmentationSettings o) {
+        return attention == o.attention && precision == o.precision && windowBatch == o.windowBatch
+                && maxPixels == o.maxPixels;
     }
 
     public SegmentationSettings {

@@ -11,24 +11,34 @@ import java.nio.file.Path;
  * A vocabulary as the user named it: a preset name (its class list) or a class file (one class per line, comma
  * synonyms). Read on the driver; executors only ever see the embeddings.
  */
-public record VocabularySource(String name, String origin, String text) {
+public record VocabularySource(String name, String origin, String text, Preset preset) {
 
     public static VocabularySource resolve(String arg) {
         Path file = Path.of(arg);
         if (Files.isRegularFile(file)) {
             try {
                 String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-                return new VocabularySource(stem, file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+                return new VocabularySource(stem, file.toString(), Files.readString(file, StandardCharsets.UTF_8), null);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read class file " + file + ": " + e.getMessage(), e);
             }
         }
         if (Preset.exists(arg)) {
             Preset preset = Preset.load(arg);
-            return new VocabularySource(preset.name(), "preset:" + preset.name(), preset.classesText());
+            return new VocabularySource(preset.name(), "preset:" + preset.name(), preset.classesText(), preset);
         }
         throw new IllegalArgumentException("vocabulary '" + arg + "' is neither a readable class file nor a preset ("
                 + String.join(", ", Preset.NAMES) + ")");
+    }
+
+    /**
+     * This vocabulary's settings: a preset keeps its own; a class file gets {@code classFileBase} (the settings of
+     * the run's {@code --preset}, if one was named) or the class-file defaults; then the overrides.
+     */
+    public SegmentationSettings settings(SegmentationSettings classFileBase, SettingOverrides overrides) {
+        SegmentationSettings base = preset != null ? preset.settings()
+                : classFileBase != null ? classFileBase : Preset.classFileDefaults();
+        return overrides.applyTo(base);
     }
 
     static String resourceText(String resource) {

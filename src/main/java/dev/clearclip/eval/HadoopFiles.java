@@ -3,7 +3,6 @@ package dev.clearclip.eval;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -57,10 +56,7 @@ public final class HadoopFiles {
     }
 
     public static void write(String uri, byte[] bytes, Configuration conf) throws IOException {
-        Path p = new Path(uri);
-        try (OutputStream out = p.getFileSystem(conf).create(p, true)) {
-            out.write(bytes);
-        }
+        dev.clearclip.spark.SideFileFreeWrites.write(new Path(uri), bytes, conf);
     }
 
     /** Spark's and Hadoop's bookkeeping files (_SUCCESS, .crc, _temporary/...) are never data */

@@ -1,5 +1,7 @@
 package dev.clearclip.inference;
 
+import dev.clearclip.vocabulary.QueryEmbeddings;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -7,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.clearclip.config.OutputOptions;
+import dev.clearclip.config.SegmentationSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +24,15 @@ import java.util.List;
 final class LabelDecoder {
     private static final long BAND_ELEMENTS = 1L << 23;
     private final QueryBank bank;
-    private final double logitScale;
-    private final double probThreshold;
+    private final double[] logitScale;
+    private final double[] probThreshold;
     private final OutputOptions output;
 
-    LabelDecoder(QueryBank bank, double logitScale, double probThreshold, OutputOptions output) {
+    /** {@code settings.get(v)}: logit scale and probability threshold of vocabulary {@code v}. */
+    LabelDecoder(QueryBank bank, List<SegmentationSettings> settings, OutputOptions output) {
         this.bank = bank;
-        this.logitScale = logitScale;
-        this.probThreshold = probThreshold;
+        this.logitScale = settings.stream().mapToDouble(SegmentationSettings::logitScale).toArray();
+        this.probThreshold = settings.stream().mapToDouble(SegmentationSettings::probThreshold).toArray();
         this.output = output;
     }
 
@@ -59,15 +63,15 @@ final class LabelDecoder {
     private void decodeBand(NDArray rows, int v, Accumulator acc, int r0) {
         QueryEmbeddings vocab = bank.vocabularies().get(v);
         NDArray logits = rows.get(new NDIndex(bank.offsets()[v] + ":" + bank.offsets()[v + 1]));
-        NDArray probs = logits.mul(logitScale).softmax(0); // (Qv, r, W)
+        NDArray probs = logits.mul(logitScale[v]).softmax(0); // (Qv, r, W)
         if (vocab.classes() != vocab.queries()) {
             probs = maxOverSynonyms(probs, vocab);
         }
         NDArray confidence = probs.max(new int[] {0}); // (r, W)
         NDArray labels = probs.argMax(0); // int64 (r, W)
         NDArray zero = labels.zerosLike();
-        if (probThreshold > 0) {
-            labels = NDArrays.where(confidence.lt(probThreshold), zero, labels);
+        if (probThreshold[v] > 0) {
+            labels = NDArrays.where(confidence.lt(probThreshold[v]), zero, labels);
         }
         int classes = vocab.classes();
         NDArray bucket = labels;

@@ -1,5 +1,7 @@
 package dev.clearclip.inference;
 
+import dev.clearclip.vocabulary.QueryEmbeddings;
+
 import java.util.List;
 
 /** Every vocabulary's query rows stacked into one matrix, so one matMul scores a window against all of them. */

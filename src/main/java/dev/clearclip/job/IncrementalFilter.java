@@ -1,7 +1,7 @@
 package dev.clearclip.job;
 
-import dev.clearclip.inference.QueryEmbeddings;
-import dev.clearclip.inference.SegmenterSpec;
+import dev.clearclip.vocabulary.QueryEmbeddings;
+import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.spark.MaskSchema;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -31,20 +31,20 @@ final class IncrementalFilter {
     private IncrementalFilter() {
     }
 
-    static Dataset<Row> apply(SparkSession spark, Dataset<Row> inputs, SegmenterSpec spec, JobSettings s) {
+    static Dataset<Row> apply(SparkSession spark, Dataset<Row> inputs, PipelinePlan plan, JobSettings s) {
         String masks = s.table("masks");
-        if (s.overwrite() || !exists(spark, masks)) {
+        if (s.output().overwrite() || !exists(spark, masks)) {
             return inputs.withColumn("done_vocabularies", lit(null).cast("array<string>"));
         }
         List<Row> current = new ArrayList<>();
-        for (QueryEmbeddings q : spec.vocabularies()) {
+        for (QueryEmbeddings q : plan.queries()) {
             current.add(RowFactory.create(q.sha256(), q.vocabulary()));
         }
         Dataset<Row> names = spark.createDataFrame(current, new StructType()
                 .add("vocabulary_sha256", DataTypes.StringType).add("current_vocabulary", DataTypes.StringType));
         Dataset<Row> existing = spark.read().parquet(masks)
-                .where(col("weights_sha256").equalTo(lit(spec.weightsSha256())));
-        if (s.retryErrors()) {
+                .where(col("weights_sha256").equalTo(lit(plan.weightsSha256())));
+        if (s.output().retryErrors()) {
             existing = existing.where(col("status").equalTo(lit(MaskSchema.OK)));
         }
         Dataset<Row> done = existing.select("uri", "vocabulary_sha256")
@@ -53,7 +53,7 @@ final class IncrementalFilter {
         return inputs.join(done, inputs.col("uri").equalTo(done.col("uri")), "left")
                 .select(inputs.col("uri"), inputs.col("image_id"), done.col("done_vocabularies"))
                 .where(col("done_vocabularies").isNull()
-                        .or(size(col("done_vocabularies")).lt(spec.vocabularies().size())));
+                        .or(size(col("done_vocabularies")).lt(plan.queries().size())));
     }
 
     static boolean exists(SparkSession spark, String uri) {

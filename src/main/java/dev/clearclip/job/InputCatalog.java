@@ -37,14 +37,14 @@ final class InputCatalog {
     }
 
     static Dataset<Row> load(SparkSession spark, JobSettings s) {
-        Dataset<Row> all = s.manifest() != null ? manifest(spark, s.manifest()) : listed(spark, s);
+        Dataset<Row> all = s.inputs().manifest() != null ? manifest(spark, s.inputs().manifest()) : listed(spark, s);
         return all.dropDuplicates("uri");
     }
 
     private static Dataset<Row> listed(SparkSession spark, JobSettings s) {
         List<String> files = new ArrayList<>();
         List<InputRoot> roots = new ArrayList<>();
-        for (String input : s.inputs()) {
+        for (String input : s.inputs().uris()) {
             InputRoot root = root(spark.sparkContext().hadoopConfiguration(), input, s);
             // the file index, not a scan: a scan silently drops 0-byte files, which must become error rows
             for (String file : spark.read().format("binaryFile").option("recursiveFileLookup", "true")
@@ -81,15 +81,15 @@ final class InputCatalog {
                 }
                 String prefix = p.substring(0, globAt);
                 String root = prefix.substring(0, Math.max(0, prefix.lastIndexOf('/')));
-                return new InputRoot(root, s.recursive() ? -1 : InputRoot.depth(p), true, false, s.extensions());
+                return new InputRoot(root, s.inputs().recursive() ? -1 : InputRoot.depth(p), true, false, s.inputs().extensions());
             }
             if (!fs.exists(path)) {
                 throw new IllegalArgumentException("--input " + input + " does not exist");
             }
             if (fs.getFileStatus(path).isDirectory()) {
-                return new InputRoot(p, s.recursive() ? -1 : InputRoot.depth(p) + 1, false, false, s.extensions());
+                return new InputRoot(p, s.inputs().recursive() ? -1 : InputRoot.depth(p) + 1, false, false, s.inputs().extensions());
             }
-            return new InputRoot(p.substring(0, Math.max(0, p.lastIndexOf('/'))), -1, false, true, s.extensions());
+            return new InputRoot(p.substring(0, Math.max(0, p.lastIndexOf('/'))), -1, false, true, s.inputs().extensions());
         } catch (IOException e) {
             throw new IllegalArgumentException("--input " + input + " cannot be listed: " + e.getMessage(), e);
         }

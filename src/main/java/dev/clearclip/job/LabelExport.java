@@ -2,8 +2,8 @@ package dev.clearclip.job;
 
 import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.spark.MaskSchema;
+import dev.clearclip.spark.SideFileFreeWrites;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -52,7 +52,7 @@ final class LabelExport {
                     }
                     current = r.getString(0);
                     Path path = new Path(base + "/" + current + "/ImageSets/Segmentation/" + runId + ".txt");
-                    list = path.getFileSystem(conf.value().get()).create(path, true);
+                    list = SideFileFreeWrites.create(path, conf.value().get());
                 }
                 list.write((r.getString(1) + "\n").getBytes(StandardCharsets.UTF_8));
             }
@@ -64,9 +64,6 @@ final class LabelExport {
     }
 
     static void write(Path path, byte[] bytes, HadoopConf conf) throws IOException {
-        FileSystem fs = path.getFileSystem(conf.get());
-        try (FSDataOutputStream out = fs.create(path, true)) {
-            out.write(bytes);
-        }
+        SideFileFreeWrites.write(path, bytes, conf.get());
     }
 }

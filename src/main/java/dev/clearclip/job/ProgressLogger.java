@@ -1,37 +1,53 @@
 package dev.clearclip.job;
 
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
-/** Logs images done / total, images/s and ETA at a fixed interval while the segmentation stage runs. */
+/**
+ * Shows images done / total, images/s and ETA while the segmentation stage runs: a console bar redrawn every second
+ * when standard output is a terminal, else a log line every interval.
+ */
 final class ProgressLogger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLogger.class);
+    private static final int BAR = 30;
 
     private final ScheduledExecutorService timer;
-    private final LongAccumulator done;
+    private final LongSupplier done;
     private final long total;
+    private final PrintWriter terminal;
     private final long startNanos = System.nanoTime();
 
-    ProgressLogger(LongAccumulator done, long total, int intervalSeconds) {
+    /** {@code terminal}: where to draw the bar, or null to log. */
+    ProgressLogger(LongSupplier done, long total, int intervalSeconds, PrintWriter terminal) {
         this.done = done;
         this.total = total;
+        this.terminal = terminal;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clearclip-progress");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::log, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+        int period = terminal != null ? 1 : intervalSeconds;
+        timer.scheduleAtFixedRate(this::show, period, period, TimeUnit.SECONDS);
     }
 
-    void log() {
-        LOG.info(line(done.value(), total, (System.nanoTime() - startNanos) / 1e9));
+    void show() {
+        long d = Math.min(total, done.getAsLong());
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        if (terminal != null) {
+            terminal.print("\r" + bar(d, total, seconds));
+            terminal.flush();
+        } else {
+            LOG.info(line(d, total, seconds));
+        }
     }
 
     static String line(long done, long total, double seconds) {
@@ -41,14 +57,27 @@ final class ProgressLogger implements AutoCloseable {
                 total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
     }
 
+    static String bar(long done, long total, double seconds) {
+        int filled = total == 0 ? BAR : (int) (BAR * done / total);
+        double rate = seconds > 0 ? done / seconds : 0;
+        String eta = rate > 0 ? formatDuration((total - done) / rate) : "?";
+        return String.format(Locale.ROOT, "[%s%s] %d/%d images  %.2f images/s  ETA %s ", "#".repeat(filled),
+                " ".repeat(BAR - filled), done, total, rate, eta);
+    }
+
     static String formatDuration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 
+    /** Stops the timer and shows the final state (the bar then ends its line). */
     @Override
     public void close() {
         timer.shutdownNow();
+        show();
+        if (terminal != null) {
+            terminal.println();
+        }
     }
 }

@@ -2,12 +2,12 @@ package dev.clearclip.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.clearclip.inference.QueryEmbeddings;
-import dev.clearclip.inference.SegmenterSpec;
+import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.spark.Provenance;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,42 +22,39 @@ final class Provenances {
     private Provenances() {
     }
 
-    static Provenance of(SegmenterSpec spec, JobSettings s, String runId, String runDate) {
-        return new Provenance(spec.modelId(), spec.weightsSha256(), settingsJson(spec, s), codeVersion(), runId,
-                runDate);
+    static Provenance of(PipelinePlan plan, String runId, String runDate) {
+        return new Provenance(plan.modelId(), plan.weightsSha256(), codeVersion(), runId, runDate);
     }
 
-    static String settingsJson(SegmenterSpec spec, JobSettings s) {
+    /** The run's settings for the runs table: every vocabulary's (as requested), device and batch size. */
+    static String runSettingsJson(PipelinePlan plan, JobSettings s) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", spec.modelId());
-        m.put("segmentation", spec.settings());
-        m.put("output", spec.output());
-        List<Map<String, Object>> vocabularies = new ArrayList<>();
-        for (QueryEmbeddings q : spec.vocabularies()) {
-            vocabularies.add(Map.of("name", q.vocabulary(), "sha256", q.sha256(), "classes", q.classes()));
-        }
-        m.put("vocabularies", vocabularies);
-        m.put("device", s.device());
-        m.put("batch_size", s.batchSize());
+        List<Object> vocabularies = new ArrayList<>();
         try {
+            for (int v = 0; v < plan.vocabularies().size(); v++) {
+                vocabularies.add(JSON.readTree(plan.settingsJson(v, plan.device(), plan.precision())));
+            }
+            m.put("vocabularies", vocabularies);
+            m.put("device_requested", plan.device());
+            m.put("batch_size", s.execution().batchSize());
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write settings as JSON", e);
         }
     }
 
-    /** The project version Maven recorded in the jar, or "dev" when run from classes. */
+    /** The build's version and git commit, as Maven recorded them in {@code clearclip/build.properties}. */
     static String codeVersion() {
-        try (InputStream in = Provenances.class.getResourceAsStream(
-                "/META-INF/maven/dev.clearclip/clearclip-spark/pom.properties")) {
+        try (InputStream in = Provenances.class.getResourceAsStream("/clearclip/build.properties")) {
             if (in == null) {
-                return "dev";
+                throw new IllegalStateException("clearclip/build.properties is missing: build with Maven");
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version", "dev");
+            String commit = p.getProperty("commit", "");
+            return p.getProperty("version") + (commit.isBlank() || commit.startsWith("${") ? "" : "+" + commit);
         } catch (IOException e) {
-            return "dev";
+            throw new UncheckedIOException(e);
         }
     }
 }

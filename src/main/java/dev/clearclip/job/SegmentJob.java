@@ -1,11 +1,11 @@
 package dev.clearclip.job;
 
-import dev.clearclip.inference.SegmenterSpec;
+import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.spark.MaskSchema;
-import dev.clearclip.spark.PartitionSegmenter;
 import dev.clearclip.spark.Provenance;
-import dev.clearclip.spark.SegmenterProvider;
+import dev.clearclip.spark.SegmentTask;
+import dev.clearclip.spark.TaskDevice;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -31,66 +33,115 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * One {@code segment} run: prepare the model and vocabularies on the driver, list the inputs, skip what is done,
- * segment the rest on executors and write {@code masks}, {@code class_stats} and {@code runs} under the output.
+ * One {@code segment} run: prepare the pipeline on the driver, list the inputs, skip what is done, segment the rest
+ * on executors and write {@code masks}, {@code class_stats} and {@code runs} under the output. Whatever it changes
+ * in the session (job group, SQL and Hadoop settings) is restored when it ends.
  */
 public final class SegmentJob {
+
+    /** Exit statuses of {@code segment}: the README lists them. */
+    public static final int OK = 0;
+    public static final int RUN_FAILED = 1;
+    public static final int REFUSED = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentJob.class);
     static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels"};
 
     private final SparkSession spark;
-    private final SegmenterProvider provider;
+    private final boolean offline;
 
-    public SegmentJob(SparkSession spark, SegmenterProvider provider) {
+    public SegmentJob(SparkSession spark, boolean offline) {
         this.spark = spark;
-        this.provider = provider;
+        this.offline = offline;
     }
 
-    /** Driver side, before any task: resolves the model and embeds every vocabulary (bad settings throw here). */
-    public SegmenterSpec prepare(JobSettings s) {
-        return provider.prepare(s.model(), s.vocabularies(), s.segmentation(), s.outputOptions());
+    /**
+     * The whole command: a session (the caller's, else an embedded one on {@code master}), the run, the summary, an
+     * exit status. Never exits the JVM: the Transformer's users share it.
+     */
+    public static int execute(JobSettings settings, String master, Map<String, String> conf, boolean offline,
+                              PrintWriter out, PrintWriter err) {
+        boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = SparkSessions.create(master, conf);
+        try {
+            SegmentJob job = new SegmentJob(spark, offline);
+            PipelinePlan plan;
+            try {
+                plan = job.prepare(settings);
+            } catch (IllegalArgumentException | dev.clearclip.weights.WeightsException e) {
+                err.println("clearclip segment: " + e.getMessage());
+                return REFUSED;
+            }
+            RunRecord run = job.run(settings, plan, System.console() != null ? out : null);
+            out.print(RunSummary.render(spark, run, settings));
+            out.flush();
+            if (!run.status().equals(RunsTable.SUCCEEDED)) {
+                err.printf("clearclip segment: run %s failed: %d of %d images failed, over --max-error-rate %s%n",
+                        run.runId(), run.failed(), run.processed(), settings.output().maxErrorRate());
+                return RUN_FAILED;
+            }
+            return OK;
+        } catch (IllegalArgumentException e) {
+            err.println("clearclip segment: " + e.getMessage());
+            return REFUSED;
+        } catch (Exception e) {
+            err.println("clearclip segment: run failed: " + e);
+            return RUN_FAILED;
+        } finally {
+            if (ownSession) {
+                spark.stop();
+            }
+        }
     }
 
-    public RunRecord run(JobSettings s, SegmenterSpec spec) throws IOException {
+    /** Driver side, before any task: device, model and every vocabulary (bad settings throw here). */
+    public PipelinePlan prepare(JobSettings s) {
+        PipelinePlan plan = PipelinePlan.prepare(s.model(), s.segmentation(), offline);
+        TaskDevice.checkOnDriver(spark.sparkContext().getConf(), plan.device(), plan.precision());
+        return plan;
+    }
+
+    /** {@code terminal}: where to draw a progress bar, or null to log progress lines. */
+    public RunRecord run(JobSettings s, PipelinePlan plan, PrintWriter terminal) throws IOException {
+        try (SessionScope scope = new SessionScope(spark)) {
+            return run(s, plan, terminal, scope);
+        }
+    }
+
+    private RunRecord run(JobSettings s, PipelinePlan plan, PrintWriter terminal, SessionScope scope)
+            throws IOException {
         Instant started = Instant.now();
         String runDate = started.atOffset(ZoneOffset.UTC).toLocalDate().toString();
-        String runId = s.runId() != null ? s.runId() : RunIds.next(started);
-        Provenance provenance = Provenances.of(spec, s, runId, runDate);
+        String runId = s.output().runId() != null ? s.output().runId() : RunIds.next(started);
+        Provenance provenance = Provenances.of(plan, runId, runDate);
         SparkContext sc = spark.sparkContext();
-        sc.setJobGroup("clearclip-" + runId, "clearclip segment " + runId + " -> " + s.output(), false);
-        OutputCommitters.configure(spark, s.output());
+        sc.setJobGroup("clearclip-" + runId, "clearclip segment " + runId + " -> " + Redact.uri(s.output().uri()),
+                false);
+        OutputCommitters.configure(scope, sc.hadoopConfiguration(), s.output().uri());
         // lets adaptive execution shrink the cached listing's 200 shuffle partitions to what a few rows need
-        spark.conf().set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
-        if (s.overwrite()) {
+        scope.setSql("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
+        if (s.output().overwrite()) {
             deleteOutputs(s);
         }
 
         describe("list inputs");
         Dataset<Row> inputs = InputCatalog.load(spark, s).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> todo = IncrementalFilter.apply(spark, inputs, spec, s).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> todo = IncrementalFilter.apply(spark, inputs, plan, s).persist(StorageLevel.MEMORY_AND_DISK());
         long listed = inputs.count();
         long processing = todo.count();
         LOG.info("run {}: {} input images, {} already done, {} to segment", runId, listed, listed - processing,
                 processing);
+        if (plan.passes().size() > 1) {
+            LOG.info("run {}: {} encoder passes per image (vocabularies with different windows)", runId,
+                    plan.passes().size());
+        }
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
         LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
         LongAccumulator done = sc.longAccumulator("clearclip.images_done");
         if (processing > 0) {
-            Broadcast<SegmenterSpec> specB = jsc.broadcast(spec);
-            int partitions = s.partitions() != null ? s.partitions()
-                    : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
-                    (processing + s.imagesPerPartition() - 1) / s.imagesPerPartition()));
-            PartitionSegmenter segment = new PartitionSegmenter(specB, conf, provider, provenance, s.device(),
-                    s.batchSize(), s.maxFileBytes(), loads, done);
-            describe("segment " + processing + " images in " + partitions + " partitions");
-            try (ProgressLogger progress = new ProgressLogger(done, processing, s.progressSeconds())) {
-                todo.repartition(partitions).mapPartitions(segment, Encoders.row(MaskSchema.MASKS))
-                        .write().mode(SaveMode.Append).partitionBy("run_date").parquet(s.table("masks"));
-                progress.log();
-            }
+            segment(s, plan, todo, processing, provenance, conf, loads, done, terminal);
         }
         todo.unpersist();
         inputs.unpersist();
@@ -99,7 +150,7 @@ public final class SegmentJob {
         long succeeded = 0;
         long failed = 0;
         if (processing > 0) {
-            Dataset<Row> runMasks = spark.read().parquet(s.table("masks"))
+            Dataset<Row> runMasks = spark.read().schema(MaskSchema.MASKS).parquet(s.table("masks"))
                     .where(col("run_date").equalTo(lit(runDate)).and(col("run_id").equalTo(lit(runId))));
             Row counts = runMasks.agg(
                     countDistinct(when(col("status").equalTo(lit(MaskSchema.OK)), col("uri"))),
@@ -108,7 +159,7 @@ public final class SegmentJob {
             failed = counts.getLong(1);
             ClassStatsTable.of(runMasks).coalesce(1).write().mode(SaveMode.Append).partitionBy("run_date")
                     .parquet(s.table("class_stats"));
-            if (s.exportLabels()) {
+            if (s.output().exportLabels()) {
                 describe("export labels");
                 LabelExport.write(runMasks, s, runId, conf);
             }
@@ -116,16 +167,38 @@ public final class SegmentJob {
 
         Instant finished = Instant.now();
         double wall = (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0;
-        RunRecord run = new RunRecord(runId, runDate, started, finished, "pending",
-                s.inputs().isEmpty() ? List.of(Redact.uri(s.manifest())) : s.inputs().stream().map(Redact::uri).toList(),
-                Redact.uri(s.output()), listed, listed - processing, processing, succeeded, failed, loads.value(),
-                wall, wall > 0 ? processing / wall : 0, spec.modelId(), spec.weightsSha256(),
-                spec.vocabularies().stream().map(v -> v.vocabulary()).toList(), provenance.settingsJson(),
+        List<String> inputUris = s.inputs().uris().isEmpty() ? List.of(Redact.uri(s.inputs().manifest()))
+                : s.inputs().uris().stream().map(Redact::uri).toList();
+        RunRecord run = new RunRecord(runId, runDate, started, finished, "pending", inputUris,
+                Redact.uri(s.output().uri()), listed, listed - processing, processing, succeeded, failed,
+                loads.value(), wall, wall > 0 ? processing / wall : 0, plan.modelId(), plan.weightsSha256(),
+                plan.queries().stream().map(v -> v.vocabulary()).toList(), Provenances.runSettingsJson(plan, s),
                 provenance.codeVersion());
-        run = RunsTable.finish(run, s.maxErrorRate());
+        run = RunsTable.finish(run, s.output().maxErrorRate());
         RunsTable.write(spark, run, s, conf.value());
-        sc.clearJobGroup();
         return run;
+    }
+
+    private void segment(JobSettings s, PipelinePlan plan, Dataset<Row> todo, long processing, Provenance provenance,
+                         Broadcast<HadoopConf> conf, LongAccumulator loads, LongAccumulator done,
+                         PrintWriter terminal) {
+        SparkContext sc = spark.sparkContext();
+        Broadcast<PipelinePlan> planB = JavaSparkContext.fromSparkContext(sc).broadcast(plan);
+        JobSettings.Execution e = s.execution();
+        int partitions = e.partitions() != null ? e.partitions()
+                : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
+                (processing + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
+        SegmentTask task = new SegmentTask(planB, conf, provenance, e.batchSize(), e.maxFileBytes(), loads, done);
+        describe("segment " + processing + " images in " + partitions + " partitions");
+        ImagesDoneListener listener = new ImagesDoneListener(done);
+        sc.addSparkListener(listener);
+        try (ProgressLogger progress = new ProgressLogger(listener::imagesDone, processing, e.progressSeconds(),
+                terminal)) {
+            todo.repartition(partitions).mapPartitions(task, Encoders.row(MaskSchema.MASKS))
+                    .write().mode(SaveMode.Append).partitionBy("run_date").parquet(s.table("masks"));
+        } finally {
+            sc.removeSparkListener(listener);
+        }
     }
 
     private void describe(String phase) {

@@ -14,7 +14,7 @@ final class SparkSessions {
     private SparkSessions() {
     }
 
-    static SparkSession create(String master, Map<String, String> extra, String output) {
+    static SparkSession create(String master, Map<String, String> extra) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName("clearclip segment");
         if (master != null) {
@@ -23,8 +23,6 @@ final class SparkSessions {
             builder.master("local[*]");
         }
         extra.forEach(builder::config);
-        SparkSession spark = builder.getOrCreate();
-        OutputCommitters.configure(spark, output);
-        return spark;
+        return builder.getOrCreate();
     }
 }

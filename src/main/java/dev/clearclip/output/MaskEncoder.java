@@ -4,7 +4,7 @@ import dev.clearclip.config.OutputOptions;
 import dev.clearclip.inference.ClassRle;
 import dev.clearclip.inference.ClassStats;
 import dev.clearclip.inference.LabelMap;
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.inference.VocabularyMask;
 
 import java.util.ArrayList;

@@ -2,8 +2,9 @@ package dev.clearclip.spark;
 
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
-import dev.clearclip.config.SegmentationSettings;
-import dev.clearclip.inference.SegmenterSpec;
+import dev.clearclip.config.SegmentationRequest;
+import dev.clearclip.config.SettingOverrides;
+import dev.clearclip.pipeline.PipelinePlan;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -26,7 +27,9 @@ import java.util.List;
 /**
  * Spark ML transformer: segments a column of image bytes (e.g. binaryFile's {@code content}) and appends
  * {@code width}, {@code height}, {@code status}, {@code error} and {@code segments} (one struct per vocabulary:
- * mask PNG, confidence PNG, RLE, class statistics). Same executor-side model cache as the batch job.
+ * mask PNG, confidence PNG, RLE, class statistics). Same pipeline and per-JVM encoder cache as the batch job, and
+ * the same settings rule: a preset vocabulary keeps its preset's settings, a class file gets {@code preset}'s
+ * settings or the class-file defaults, and {@link #setOverrides} applies to every vocabulary.
  * From PySpark: {@code spark._jvm.dev.clearclip.spark.ClearClipSegmenter().setModel(...).transform(df._jdf)}.
  */
 public final class ClearClipSegmenter extends Transformer {
@@ -41,9 +44,8 @@ public final class ClearClipSegmenter extends Transformer {
     private final Param<String> preset;
     private final Param<String> device;
     private final IntParam batchSize;
-    private SegmentationSettings settings;
+    private SettingOverrides overrides = SettingOverrides.none();
     private OutputOptions output = OutputOptions.defaults();
-    private SegmenterProvider provider = SegmenterProvider.REAL;
 
     public ClearClipSegmenter() {
         this(Identifiable$.MODULE$.randomUID("clearclip"));
@@ -55,8 +57,8 @@ public final class ClearClipSegmenter extends Transformer {
         uriCol = new Param<>(this, "uriCol", "column naming each image in error messages ('' = none)");
         model = new Param<>(this, "model", "model folder or name");
         vocabularies = new StringArrayParam(this, "vocabularies", "class files or preset names");
-        preset = new Param<>(this, "preset", "preset whose settings to use ('' = ClearCLIP defaults)");
-        device = new Param<>(this, "device", "auto, cpu or gpu");
+        preset = new Param<>(this, "preset", "preset whose settings class files get ('' = class-file defaults)");
+        device = new Param<>(this, "device", "auto, cpu, gpu or gpu:N");
         batchSize = new IntParam(this, "batchSize", "images per segmenter call");
         setDefault(inputCol, "content");
         setDefault(uriCol, "path");
@@ -83,14 +85,12 @@ public final class ClearClipSegmenter extends Transformer {
     public ClearClipSegmenter setModel(String v) { set(model, v); return this; }
     public ClearClipSegmenter setVocabularies(String[] v) { set(vocabularies, v); return this; }
     public ClearClipSegmenter setPreset(String v) { set(preset, v); return this; }
-    public ClearClipSegmenter setDevice(String v) { set(device, TaskDevice.validate(v)); return this; }
+    public ClearClipSegmenter setDevice(String v) { set(device, SegmentationRequest.validateDevice(v)); return this; }
     public ClearClipSegmenter setBatchSize(int v) { set(batchSize, v); return this; }
 
-    /** Java/Scala: explicit settings instead of a preset's. */
-    public ClearClipSegmenter setSettings(SegmentationSettings s) { settings = s; return this; }
+    /** Java/Scala: settings that override every vocabulary's own (null fields keep them). */
+    public ClearClipSegmenter setOverrides(SettingOverrides o) { overrides = o; return this; }
     public ClearClipSegmenter setOutputOptions(OutputOptions o) { output = o; return this; }
-
-    ClearClipSegmenter withProvider(SegmenterProvider p) { provider = p; return this; }
 
     @Override
     public StructType transformSchema(StructType schema) {
@@ -120,24 +120,24 @@ public final class ClearClipSegmenter extends Transformer {
         if (batch <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batch);
         }
-        SegmentationSettings s = settings != null ? settings
-                : !$(preset).isEmpty() ? Preset.load($(preset)).settings() : SegmentationSettings.voc21Defaults();
-        SegmenterSpec spec = provider.prepare($(model), Arrays.asList(names), s, output);
+        SegmentationRequest request = new SegmentationRequest(Arrays.asList(names),
+                $(preset).isEmpty() ? null : Preset.load($(preset)).settings(), overrides, output, $(device));
         var sc = dataset.sparkSession().sparkContext();
-        Broadcast<SegmenterSpec> specB = JavaSparkContext.fromSparkContext(sc).broadcast(spec);
+        PipelinePlan plan = PipelinePlan.prepare($(model), request, false);
+        TaskDevice.checkOnDriver(sc.getConf(), plan.device(), plan.precision());
+        Broadcast<PipelinePlan> planB = JavaSparkContext.fromSparkContext(sc).broadcast(plan);
         String uri = $(uriCol);
         int uriIndex = !uri.isEmpty() && Arrays.asList(schema.fieldNames()).contains(uri) ? schema.fieldIndex(uri) : -1;
-        TransformPartition partition = new TransformPartition(specB, provider, $(device), batch,
-                schema.fieldIndex($(inputCol)), uriIndex, sc.longAccumulator("clearclip.model_loads"));
+        TransformTask partition = new TransformTask(planB, batch, schema.fieldIndex($(inputCol)), uriIndex,
+                sc.longAccumulator("clearclip.model_loads"));
         return dataset.toDF().mapPartitions(partition, Encoders.row(out));
     }
 
     @Override
     public ClearClipSegmenter copy(ParamMap extra) {
         ClearClipSegmenter copy = defaultCopy(extra);
-        copy.settings = settings;
+        copy.overrides = overrides;
         copy.output = output;
-        copy.provider = provider;
         return copy;
     }
 }

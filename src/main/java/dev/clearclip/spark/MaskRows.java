@@ -3,7 +3,7 @@ package dev.clearclip.spark;
 import dev.clearclip.inference.ClassRle;
 import dev.clearclip.inference.ClassStats;
 import dev.clearclip.inference.ImageOutcome;
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.inference.VocabularyMask;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,12 +19,16 @@ public final class MaskRows {
     private MaskRows() {
     }
 
-    /** Rows for every vocabulary of {@code vocabularies} whose name is not in {@code skip}. */
+    /**
+     * Rows for every vocabulary of {@code vocabularies} whose name is not in {@code skip}; {@code settingsJson[v]}
+     * is what made vocabulary v's labels.
+     */
     public static List<Row> of(String imageId, ImageOutcome outcome, List<QueryEmbeddings> vocabularies,
-                               Collection<String> skip, Provenance p) {
+                               String[] settingsJson, Collection<String> skip, Provenance p) {
         Timestamp now = new Timestamp(System.currentTimeMillis());
         List<Row> rows = new ArrayList<>(vocabularies.size());
-        for (QueryEmbeddings vocabulary : vocabularies) {
+        for (int v = 0; v < vocabularies.size(); v++) {
+            QueryEmbeddings vocabulary = vocabularies.get(v);
             if (skip.contains(vocabulary.vocabulary())) {
                 continue;
             }
@@ -36,7 +40,7 @@ public final class MaskRows {
             rows.add(RowFactory.create(imageId, outcome.uri(), size(outcome.width()), size(outcome.height()),
                     error == null ? MaskSchema.OK : MaskSchema.ERROR, error,
                     segment[0], segment[1], segment[2], segment[3], segment[4], segment[5],
-                    p.modelId(), p.weightsSha256(), p.settingsJson(), p.codeVersion(), p.runId(), now, p.runDate()));
+                    p.modelId(), p.weightsSha256(), settingsJson[v], p.codeVersion(), p.runId(), now, p.runDate()));
         }
         return rows;
     }

@@ -1,42 +1,50 @@
 package dev.clearclip.spark;
 
+import dev.clearclip.model.Precision;
+import dev.clearclip.pipeline.Devices;
+import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Where a task runs its model: the GPU Spark's resource scheduling assigned to the task
- * ({@code spark.task.resource.gpu.amount}), else the CPU.
+ * ({@code spark.task.resource.gpu.amount}), else the CPU, by the rule of {@link Devices}.
  */
 public final class TaskDevice {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TaskDevice.class);
-    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private TaskDevice() {
     }
 
-    /** {@code requested}: "auto" (GPU if assigned), "cpu", or "gpu" (GPU if assigned, warn otherwise). */
+    /** In a task: "cpu" or "gpu:N"; a required GPU that Spark did not assign fails the task with the reason. */
     public static String resolve(String requested) {
-        String mode = requested.toLowerCase(Locale.ROOT);
-        if (mode.equals("cpu")) {
-            return "cpu";
-        }
         TaskContext task = TaskContext.get();
         String gpu = task == null ? null : assignedGpu(task.resourcesJMap());
-        if (gpu != null) {
-            return gpu;
+        return Devices.resolve(requested, gpu, "Spark assigned no GPU to this task "
+                + "(spark.executor.resource.gpu.amount / spark.task.resource.gpu.amount)");
+    }
+
+    /**
+     * On the driver, before any task: {@code --device gpu} where the cluster offers no GPU resource (local mode
+     * included) and fp16 where no GPU can be had are refused.
+     */
+    public static void checkOnDriver(SparkConf conf, String requested, Precision precision) {
+        boolean gpus = gpuConfigured(conf);
+        if ((requested.equals("gpu") || requested.startsWith("gpu:")) && !gpus) {
+            throw new IllegalArgumentException("--device " + requested + ": this Spark application offers no GPU "
+                    + "resource (master " + conf.get("spark.master", "?") + "; set spark.executor.resource.gpu.amount "
+                    + "and spark.task.resource.gpu.amount on a cluster with GPUs, or use --device auto or cpu)");
         }
-        if (mode.equals("gpu") && WARNED.compareAndSet(false, true)) {
-            LOG.warn("device gpu requested but Spark assigned no GPU to this task "
-                    + "(spark.executor.resource.gpu.amount / spark.task.resource.gpu.amount): running on the CPU");
+        Devices.checkPrecision(precision, requested, gpus);
+    }
+
+    static boolean gpuConfigured(SparkConf conf) {
+        if (conf.get("spark.master", "local").startsWith("local")) {
+            return false; // local mode schedules no executor resources
         }
-        return "cpu";
+        return conf.getDouble("spark.task.resource.gpu.amount", 0) > 0
+                && conf.getDouble("spark.executor.resource.gpu.amount", 0) > 0;
     }
 
     static String assignedGpu(Map<String, ResourceInformation> resources) {
@@ -45,13 +53,5 @@ public final class TaskDevice {
             return null;
         }
         return "gpu:" + gpus.addresses()[0].strip();
-    }
-
-    public static String validate(String requested) {
-        String mode = requested == null ? "" : requested.toLowerCase(Locale.ROOT);
-        if (!mode.equals("auto") && !mode.equals("cpu") && !mode.equals("gpu")) {
-            throw new IllegalArgumentException("--device must be auto, cpu or gpu, got '" + requested + "'");
-        }
-        return mode;
     }
 }

@@ -1,6 +1,6 @@
 package dev.clearclip.vocabulary;
 
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.io.Npy;
 import dev.clearclip.weights.HubSettings;
 

@@ -2,7 +2,7 @@ package dev.clearclip.vocabulary;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.tokenizer.ClipTokenizer;
 

@@ -74,18 +74,18 @@ class BenchPartsTest {
 
     @Test
     void sizeIsParsedOrNamed() {
-        assertArrayEquals(new int[] {597, 448}, BenchCommand.parseSize("597x448"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchCommand.parseSize("597"));
+        assertArrayEquals(new int[] {597, 448}, dev.clearclip.cli.BenchCommand.parseSize("597x448"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.clearclip.cli.BenchCommand.parseSize("597"));
         assertTrue(e.getMessage().contains("'597'"), e.getMessage());
     }
 
     @Test
     void benchRunsTheFullPathOnATinyRandomModel() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BenchCommand command = new BenchCommand();
-        command.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int code = new CommandLine(command).execute("--model", "random:tiny", "--preset", "voc21", "--images", "6",
-                "--batch", "2", "--workers", "2", "--size", "300x200");
+        int code = dev.clearclip.cli.Main.run(new String[] {"bench", "--model", "random:tiny", "--preset", "voc21",
+                "--images", "6", "--batch", "2", "--workers", "2", "--size", "300x200"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err);
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
         assertTrue(text.contains("resized 672x448, 2 windows"), text);

@@ -3,7 +3,7 @@ package dev.clearclip.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clearclip.io.Npy;
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.model.Bf16Support;
 import dev.clearclip.vocabulary.EmbeddingCache;
 import dev.clearclip.vocabulary.PromptTemplates;

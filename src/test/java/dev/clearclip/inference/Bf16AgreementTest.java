@@ -1,5 +1,7 @@
 package dev.clearclip.inference;
 
+import dev.clearclip.vocabulary.QueryEmbeddings;
+
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,7 +56,7 @@ class Bf16AgreementTest {
                 s.probThreshold(), s.logitScale(), s.attention(), precision, s.windowBatch(), s.maxPixels());
         try (ClipModel model = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.CLEARCLIP, Towers.VISION, Device.cpu(),
                 precision);
-             Segmenter segmenter = new Segmenter(model, settings, queries, OutputOptions.defaults())) {
+             SlidingWindowInference segmenter = new SlidingWindowInference(model, settings, queries, OutputOptions.defaults())) {
             return segmenter.segment(List.of(image)).get(0).get(0).labels();
         }
     }

@@ -54,13 +54,13 @@ final class JobTestSupport {
     }
 
     static Result segment(String... args) {
-        SegmentCommand command = new SegmentCommand();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        dev.clearclip.cli.SegmentCommand command = new dev.clearclip.cli.SegmentCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
         CommandLine cli = new CommandLine(command);
-        cli.setErr(new java.io.PrintWriter(command.err, true));
+        cli.setErr(new java.io.PrintWriter(errStream, true));
         int exit = cli.execute(args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

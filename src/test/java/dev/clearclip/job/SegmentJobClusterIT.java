@@ -79,7 +79,7 @@ class SegmentJobClusterIT {
     private Process submit(String name, Path corpus, Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit",
                 "--master", cluster.masterUrl, "--deploy-mode", "client",
-                "--class", "dev.clearclip.job.SegmentSubmit",
+                "--class", "dev.clearclip.cli.SegmentSubmit",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=2",
                 "--conf", "spark.cores.max=4", "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",

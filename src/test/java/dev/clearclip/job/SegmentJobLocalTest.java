@@ -1,6 +1,6 @@
 package dev.clearclip.job;
 
-import dev.clearclip.spark.ExecutorSegmenters;
+import dev.clearclip.pipeline.JvmEncoders;
 import dev.clearclip.spark.TestImages;
 import org.apache.parquet.example.data.Group;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +33,7 @@ class SegmentJobLocalTest {
 
     @BeforeAll
     static void start() throws IOException {
-        ExecutorSegmenters.closeAll();
+        JvmEncoders.closeAll();
         spark = JobTestSupport.localSession("SegmentJobLocalTest");
         corpus = dir.resolve("corpus");
         for (Map.Entry<String, byte[]> f : TestImages.corpus().entrySet()) {
@@ -46,7 +46,7 @@ class SegmentJobLocalTest {
     @AfterAll
     static void stop() {
         spark.stop();
-        ExecutorSegmenters.closeAll();
+        JvmEncoders.closeAll();
     }
 
     @Test
@@ -170,6 +170,40 @@ class SegmentJobLocalTest {
     }
 
     @Test
+    void offlineReachesSegmentAndAModelNotInTheCacheIsRefused() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.clearclip.cli.Main.run(new String[] {"--offline", "segment", "--input", corpus.toString(),
+                "--output", dir.resolve("never-offline").toUri().toString(), "--model", "nobody/no-such-clip-model",
+                "--classes", JobTestSupport.VOC}, System.out, new java.io.PrintStream(err, true));
+        assertEquals(2, exit, err.toString());
+        assertTrue(err.toString().contains("offline"), err.toString());
+    }
+
+    @Test
+    void theCallersJobGroupAndSessionSettingsAreRestored() throws IOException {
+        String key = "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning";
+        spark.conf().set(key, "false");
+        spark.sparkContext().setJobGroup("callers-group", "the caller's work", false);
+        Path one = dir.resolve("one");
+        Files.createDirectories(one);
+        Files.copy(corpus.resolve("good_a.png"), one.resolve("good_a.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        JobTestSupport.Result r = JobTestSupport.segment("--input", one.toString(), "--output",
+                dir.resolve("hygiene").toUri().toString(), "--model", JobTestSupport.MODEL, "--classes",
+                JobTestSupport.VOC, "--crop", "224", "--stride", "224", "--resize-short", "224", "--export-labels");
+        assertEquals(0, r.exit(), r.err());
+        try (var files = Files.walk(dir.resolve("hygiene/labels"))) {
+            assertEquals(List.of(), files.map(Path::toString).filter(f -> f.endsWith(".crc")).toList(),
+                    "label exports without .crc side files");
+        }
+        assertEquals("callers-group", spark.sparkContext().getLocalProperty("spark.jobGroup.id"));
+        assertEquals("the caller's work", spark.sparkContext().getLocalProperty("spark.job.description"));
+        assertEquals("false", spark.conf().get(key));
+        assertTrue(r.out().endsWith("\n"), "the summary ends its last line");
+        spark.sparkContext().clearJobGroup();
+        spark.conf().unset(key);
+    }
+
+    @Test
     void badSettingsExitWithStatus2NamingTheSetting() {
         String out = dir.resolve("never").toUri().toString();
         String[][] cases = {
@@ -179,8 +213,11 @@ class SegmentJobLocalTest {
                 {"--input", dir.resolve("missing").toString()},
                 {"--run-id", "bad id!", "--input", corpus.toString()},
                 {"--manifest", "m.csv", "--input", corpus.toString()},
+                {"--device", "gpu", "--input", corpus.toString()},
+                {"--precision", "fp16", "--device", "cpu", "--input", corpus.toString()},
         };
-        String[] named = {"--max-error-rate", "--batch-size", "--device", "--input", "--run-id", "--manifest"};
+        String[] named = {"--max-error-rate", "--batch-size", "--device", "--input", "--run-id", "--manifest",
+                "--device gpu", "--precision fp16"};
         for (int i = 0; i < cases.length; i++) {
             JobTestSupport.Result r = JobTestSupport.segment(append(cases[i], "--output", out, "--model",
                     JobTestSupport.MODEL, "--classes", JobTestSupport.VOC));

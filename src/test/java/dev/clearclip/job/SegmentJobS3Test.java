@@ -1,6 +1,6 @@
 package dev.clearclip.job;
 
-import dev.clearclip.spark.ExecutorSegmenters;
+import dev.clearclip.pipeline.JvmEncoders;
 import dev.clearclip.spark.TestImages;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
@@ -31,7 +31,7 @@ class SegmentJobS3Test {
 
     @BeforeAll
     static void start() throws Exception {
-        ExecutorSegmenters.closeAll();
+        JvmEncoders.closeAll();
         s3 = new S3ProxyServer(dir);
         s3.createBucket("images");
         s3.createBucket("lake");
@@ -50,7 +50,7 @@ class SegmentJobS3Test {
         if (s3 != null) {
             s3.close();
         }
-        ExecutorSegmenters.closeAll();
+        JvmEncoders.closeAll();
     }
 
     @Test

@@ -52,7 +52,7 @@ class SegmentJobSpark35IT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx1536m", "-Dai.djl.offline=true"));
         command.addAll(List.of(StandaloneCluster.OPENS.split(" ")));
-        command.addAll(List.of("-cp", sparkJars + File.pathSeparator + JAR, "dev.clearclip.job.SegmentSubmit",
+        command.addAll(List.of("-cp", sparkJars + File.pathSeparator + JAR, "dev.clearclip.cli.SegmentSubmit",
                 "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
                 "--input", corpus.toUri().toString(), "--output", out.toUri().toString(),
                 "--model", JobTestSupport.MODEL, "--classes", JobTestSupport.VOC,

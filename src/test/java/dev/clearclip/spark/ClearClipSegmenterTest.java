@@ -1,6 +1,6 @@
 package dev.clearclip.spark;
 
-import dev.clearclip.config.SegmentationSettings;
+import dev.clearclip.config.SettingOverrides;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import org.apache.spark.sql.Dataset;
@@ -34,7 +34,7 @@ class ClearClipSegmenterTest {
 
     @BeforeAll
     static void start() throws IOException {
-        ExecutorSegmenters.closeAll();
+        dev.clearclip.pipeline.JvmEncoders.closeAll();
         spark = SparkSession.builder().master("local[2]").appName("ClearClipSegmenterTest")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         for (Map.Entry<String, byte[]> f : TestImages.corpus().entrySet()) {
@@ -47,7 +47,7 @@ class ClearClipSegmenterTest {
     @AfterAll
     static void stop() {
         spark.stop();
-        ExecutorSegmenters.closeAll();
+        dev.clearclip.pipeline.JvmEncoders.closeAll();
     }
 
     @Test
@@ -56,8 +56,7 @@ class ClearClipSegmenterTest {
                 .load(dir.toString());
         ClearClipSegmenter segmenter = new ClearClipSegmenter().setModel(fixture("models/tiny-openclip"))
                 .setVocabularies(new String[]{fixture("text/cls_voc21.txt"), fixture("text/cls_synonyms.txt")})
-                .setBatchSize(2).setSettings(new SegmentationSettings(224, 2048, 224, 112, 0.0, 50,
-                        LastBlockVariant.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS));
+                .setBatchSize(2).setOverrides(new SettingOverrides(224, 2048, 224, 112, 0.0, 50.0, null, null, null, null));
         Dataset<Row> out = segmenter.transform(images);
         assertTrue(List.of(out.columns()).containsAll(List.of("path", "content", "width", "status", "segments")));
         List<Row> rows = out.collectAsList();

@@ -1,7 +1,7 @@
 package dev.clearclip.vocabulary;
 
 import ai.djl.Device;
-import dev.clearclip.inference.QueryEmbeddings;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.model.Goldens;

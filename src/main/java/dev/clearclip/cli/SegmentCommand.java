@@ -1,14 +1,15 @@
-package dev.clearclip.job;
+package dev.clearclip.cli;
 
-import dev.clearclip.cli.SegmentationOptions;
-import dev.clearclip.inference.SegmenterSpec;
-import dev.clearclip.spark.SegmenterProvider;
-import org.apache.spark.sql.SparkSession;
+import dev.clearclip.job.JobSettings;
+import dev.clearclip.job.SegmentJob;
+import picocli.CommandLine.ParentCommand;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,66 +60,50 @@ public final class SegmentCommand implements Callable<Integer> {
     int imagesPerPartition = 64;
     @Option(names = "--batch-size", paramLabel = "N", description = "images per segmenter call (default 8)")
     int batchSize = 8;
-    @Option(names = "--device", paramLabel = "D", description = "auto (GPU when Spark assigns one), cpu, gpu")
-    String device = "auto";
     @Option(names = "--max-file-bytes", paramLabel = "N", description = "larger files are error rows (default 256 MiB)")
     long maxFileBytes = 256L << 20;
     @Option(names = "--progress-interval", paramLabel = "S", description = "seconds between progress lines (default 30)")
     int progressSeconds = 30;
 
-    PrintStream out = System.out;
-    PrintStream err = System.err;
+    @ParentCommand
+    Main main;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private PrintWriter out;
+    private PrintWriter err;
+
+    /** Prints where the command line's writers go. */
+    public SegmentCommand() {
+    }
+
+    /** Tests capture what the command prints. */
+    public SegmentCommand(PrintStream out, PrintStream err) {
+        this.out = new PrintWriter(out, true);
+        this.err = new PrintWriter(err, true);
+    }
 
     @Override
     public Integer call() {
+        if (out == null) {
+            out = spec.commandLine().getOut();
+            err = spec.commandLine().getErr();
+        }
         JobSettings settings;
         try {
             settings = settings();
         } catch (IllegalArgumentException e) {
             err.println("clearclip segment: " + e.getMessage());
-            return 2;
+            return SegmentJob.REFUSED;
         }
-        boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.create(master, conf, settings.output());
-        try {
-            return run(spark, settings);
-        } finally {
-            if (ownSession) {
-                spark.stop();
-            }
-        }
-    }
-
-    private int run(SparkSession spark, JobSettings settings) {
-        SegmentJob job = new SegmentJob(spark, SegmenterProvider.REAL);
-        SegmenterSpec spec;
-        try {
-            spec = job.prepare(settings);
-        } catch (IllegalArgumentException e) {
-            err.println("clearclip segment: " + e.getMessage());
-            return 2;
-        }
-        try {
-            RunRecord run = job.run(settings, spec);
-            out.print(RunSummary.render(spark, run, settings));
-            if (!run.status().equals(RunsTable.SUCCEEDED)) {
-                err.printf("clearclip segment: run %s failed: %d of %d images failed, over --max-error-rate %s%n",
-                        run.runId(), run.failed(), run.processed(), settings.maxErrorRate());
-                return 1;
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("clearclip segment: " + e.getMessage());
-            return 2;
-        } catch (Exception e) {
-            err.println("clearclip segment: run failed: " + e);
-            return 1;
-        }
+        return SegmentJob.execute(settings, master, conf, main != null && main.offline(), out, err);
     }
 
     JobSettings settings() {
-        return new JobSettings(inputs, recursive, extensions, manifest, output, model, segmentation.vocabularies(),
-                segmentation.settings(), segmentation.output(), overwrite, retryErrors, maxErrorRate, exportLabels,
-                runId, partitions, imagesPerPartition, batchSize, device, maxFileBytes, progressSeconds);
+        return new JobSettings(new JobSettings.Sources(inputs, recursive, extensions, manifest),
+                new JobSettings.Destination(output, overwrite, retryErrors, maxErrorRate, exportLabels, runId), model,
+                segmentation.request(),
+                new JobSettings.Execution(partitions, imagesPerPartition, batchSize, maxFileBytes, progressSeconds));
     }
 }

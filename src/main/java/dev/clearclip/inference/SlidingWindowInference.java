@@ -1,5 +1,7 @@
 package dev.clearclip.inference;
 
+import dev.clearclip.vocabulary.QueryEmbeddings;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,11 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ClearCLIP segmentation of normalised images: windows of all given images are encoded in shared batches, then each
- * image's window logits are upsampled, averaged where windows overlap and decoded to label maps for every
- * vocabulary. Thread-safe; owns only the stacked query matrix.
+ * Sliding-window segmentation of normalised images: windows of all given images are encoded in shared batches, then
+ * each image's window logits are upsampled, averaged where windows overlap and decoded to label maps for every
+ * vocabulary, each with its own logit scale and probability threshold (the vocabularies share the window geometry).
+ * Thread-safe; owns only the stacked query matrix.
  */
-public final class Segmenter implements AutoCloseable {
+public final class SlidingWindowInference implements AutoCloseable {
     private final ClipModel model;
     private final SegmentationSettings settings;
     private final QueryBank bank;
@@ -24,8 +27,25 @@ public final class Segmenter implements AutoCloseable {
     private final WindowEncoder encoder;
     private final LabelDecoder decoder;
 
-    public Segmenter(ClipModel model, SegmentationSettings settings, List<QueryEmbeddings> vocabularies,
-                     OutputOptions output) {
+    public SlidingWindowInference(ClipModel model, SegmentationSettings settings, List<QueryEmbeddings> vocabularies,
+                                  OutputOptions output) {
+        this(model, vocabularies, java.util.Collections.nCopies(vocabularies.size(), settings), output);
+    }
+
+    /** {@code perVocabulary.get(i)} decodes {@code vocabularies.get(i)}; all must share windows and encoder settings. */
+    public SlidingWindowInference(ClipModel model, List<QueryEmbeddings> vocabularies,
+                                  List<SegmentationSettings> perVocabulary, OutputOptions output) {
+        if (perVocabulary.size() != vocabularies.size() || perVocabulary.isEmpty()) {
+            throw new IllegalArgumentException(perVocabulary.size() + " settings for " + vocabularies.size()
+                    + " vocabularies");
+        }
+        SegmentationSettings settings = perVocabulary.get(0);
+        for (SegmentationSettings other : perVocabulary) {
+            if (!other.sameWindows(settings) || !other.sameEncoder(settings)) {
+                throw new IllegalArgumentException("vocabularies of one pass need the same windows and encoder: "
+                        + settings + " vs " + other);
+            }
+        }
         settings.validateFor(model.patchSize());
         this.model = model;
         this.settings = settings;
@@ -37,7 +57,7 @@ public final class Segmenter implements AutoCloseable {
         this.own = model.newScope();
         NDArray queriesT = own.create(bank.features(), new Shape(bank.queries(), bank.embedDim())).transpose(1, 0);
         this.encoder = new WindowEncoder(model, queriesT, settings.windowBatch());
-        this.decoder = new LabelDecoder(bank, settings.logitScale(), settings.probThreshold(), output);
+        this.decoder = new LabelDecoder(bank, perVocabulary, output);
     }
 
     public SegmentationSettings settings() {

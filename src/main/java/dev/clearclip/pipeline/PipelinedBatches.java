@@ -1,4 +1,7 @@
-package dev.clearclip.inference;
+package dev.clearclip.pipeline;
+
+import dev.clearclip.inference.ImageInput;
+import dev.clearclip.inference.ImageOutcome;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,38 +14,37 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * A two-stage pipeline over a stream of images: the first stage (decoding) of batch n + 1 runs on one helper thread
- * while the second (inference) of batch n runs on the caller's. Outcomes keep input order; the helper thread ends
- * with the stream.
+ * A two-stage pipeline over a stream of images: the first stage (reading and decoding) of batch n + 1 runs on one
+ * helper thread while the second (the encoder) of batch n runs on the caller's. Outcomes keep input order; the
+ * helper thread ends with the stream, or on {@link #close()}.
  */
-final class PipelinedBatches implements Iterator<ImageOutcome> {
+public final class PipelinedBatches<B> implements Iterator<ImageOutcome>, AutoCloseable {
     private final Iterator<ImageInput> source;
     private final int batchSize;
-    private final Function<List<ImageInput>, ClearClipImageSegmenter.Batch> prepare;
-    private final Function<ClearClipImageSegmenter.Batch, List<ImageOutcome>> infer;
+    private final Function<List<ImageInput>, B> decode;
+    private final Function<B, List<ImageOutcome>> encode;
     private final ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "clearclip-decode");
         t.setDaemon(true);
         return t;
     });
-    private CompletableFuture<ClearClipImageSegmenter.Batch> next;
+    private CompletableFuture<B> next;
     private Iterator<ImageOutcome> current = List.<ImageOutcome>of().iterator();
 
-    PipelinedBatches(Iterator<ImageInput> source, int batchSize,
-                     Function<List<ImageInput>, ClearClipImageSegmenter.Batch> prepare,
-                     Function<ClearClipImageSegmenter.Batch, List<ImageOutcome>> infer) {
+    PipelinedBatches(Iterator<ImageInput> source, int batchSize, Function<List<ImageInput>, B> decode,
+                     Function<B, List<ImageOutcome>> encode) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         this.source = source;
         this.batchSize = batchSize;
-        this.prepare = prepare;
-        this.infer = infer;
+        this.decode = decode;
+        this.encode = encode;
         this.next = submitNext();
     }
 
-    private CompletableFuture<ClearClipImageSegmenter.Batch> submitNext() {
-        // the source (a Spark iterator) is read on the caller's thread; only decoding moves to the helper
+    private CompletableFuture<B> submitNext() {
+        // the source (a Spark iterator) is read on the caller's thread; only reading bytes and decoding move
         List<ImageInput> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize && source.hasNext()) {
             batch.add(source.next());
@@ -51,15 +53,15 @@ final class PipelinedBatches implements Iterator<ImageOutcome> {
             helper.shutdown();
             return null;
         }
-        return CompletableFuture.supplyAsync(() -> prepare.apply(batch), helper);
+        return CompletableFuture.supplyAsync(() -> decode.apply(batch), helper);
     }
 
     @Override
     public boolean hasNext() {
         while (!current.hasNext() && next != null) {
-            ClearClipImageSegmenter.Batch ready = await(next);
+            B ready = await(next);
             next = submitNext();
-            current = infer.apply(ready).iterator();
+            current = encode.apply(ready).iterator();
         }
         return current.hasNext();
     }
@@ -72,7 +74,7 @@ final class PipelinedBatches implements Iterator<ImageOutcome> {
         return current.next();
     }
 
-    private ClearClipImageSegmenter.Batch await(CompletableFuture<ClearClipImageSegmenter.Batch> f) {
+    private B await(CompletableFuture<B> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -83,5 +85,10 @@ final class PipelinedBatches implements Iterator<ImageOutcome> {
             helper.shutdownNow();
             throw new IllegalStateException("decoding stage failed", e.getCause());
         }
+    }
+
+    @Override
+    public void close() {
+        helper.shutdownNow();
     }
 }

@@ -1,4 +1,4 @@
-package dev.clearclip.inference;
+package dev.clearclip.vocabulary;
 
 import java.io.Serializable;
 import java.util.List;

@@ -1,31 +1,30 @@
-package dev.clearclip.bench;
+package dev.clearclip.cli;
 
-import dev.clearclip.model.IntraOpThreads;
 import ai.djl.Device;
-import dev.clearclip.cli.SegmentationOptions;
-import dev.clearclip.config.OutputOptions;
+import dev.clearclip.bench.BenchLoop;
+import dev.clearclip.bench.EncoderFlops;
+import dev.clearclip.bench.ProcessMemory;
+import dev.clearclip.bench.RandomClip;
+import dev.clearclip.bench.SyntheticImages;
+import dev.clearclip.config.SegmentationRequest;
 import dev.clearclip.config.SegmentationSettings;
-import dev.clearclip.config.VocabularySource;
 import dev.clearclip.image.ImageDecoder;
-import dev.clearclip.inference.ClearClipImageSegmenter;
+import dev.clearclip.image.RgbImage;
 import dev.clearclip.inference.PreparedImage;
-import dev.clearclip.inference.QueryEmbeddings;
-import dev.clearclip.inference.Segmenter;
-import dev.clearclip.inference.SegmenterSpec;
-import dev.clearclip.inference.ImagePreparer;
 import dev.clearclip.inference.Window;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.IntraOpThreads;
 import dev.clearclip.model.KernelChoice;
+import dev.clearclip.pipeline.PipelinePlan;
+import dev.clearclip.pipeline.SegmentationPipeline;
+import dev.clearclip.vocabulary.QueryEmbeddings;
 import dev.clearclip.vocabulary.Vocabulary;
 import dev.clearclip.weights.ClipCheckpoint;
-import dev.clearclip.weights.ModelFolder;
-import dev.clearclip.weights.ModelLoader;
 import dev.clearclip.weights.Towers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Throughput of the full path (decode, resize, windows, encoder, labels, masks) on synthetic images.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.ParentCommand
+    Main main;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "model folder, hub id, or random:ViT-B/16 | random:ViT-L/14 | random:tiny (random weights)")
@@ -63,58 +65,106 @@ public final class BenchCommand implements Callable<Integer> {
                     + "comparison) (default ${DEFAULT-VALUE})")
     KernelChoice kernels = KernelChoice.AUTO;
 
-    PrintStream out = System.out;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Stand-alone entry until the command is registered in {@code clearclip}'s main. */
-    public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
-    }
+    private java.io.PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
         require(images > 0 && batch > 0 && warmup >= 0 && workers > 0, "--images " + images + ", --batch " + batch
                 + ", --warmup " + warmup + ", --workers " + workers + ": counts must be positive (warmup >= 0)");
         int[] wh = parseSize(size);
         int cores = Runtime.getRuntime().availableProcessors();
         int perWorker = threads != null ? threads : IntraOpThreads.perTask(cores, workers);
         require(perWorker > 0, "--threads must be positive, got " + perWorker);
-        SegmentationSettings settings = options.settings();
-        OutputOptions output = options.output();
+        SegmentationRequest request = options.request();
         long rssBefore = ProcessMemory.rssBytes();
-        ClipModel clip = loadModel(settings);
-        Segmenter segmenter;
-        try {
-            segmenter = new Segmenter(clip, settings, queries(clip), output);
-        } catch (RuntimeException e) {
-            clip.close();
-            throw e;
+        ClipModel own = null;
+        SegmentationPipeline pipeline;
+        if (RandomClip.isRandom(model)) {
+            // random weights: random unit query rows (a random text tower would be noise anyway)
+            PipelinePlan plan = PipelinePlan.withQueries(model, "random-" + seed, request,
+                    new RandomQueries(RandomClip.config(model).embedDim(), seed)).withKernels(kernels);
+            String device = LocalDevice.resolve(plan.device(), plan.precision());
+            ClipCheckpoint checkpoint = RandomClip.vision(model, seed);
+            own = ClipModel.load(checkpoint, plan.encoderSettings().attention(), Towers.VISION,
+                    device.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(device.substring(4))),
+                    plan.precision(), kernels);
+            try {
+                pipeline = new SegmentationPipeline(plan, own, device);
+            } catch (RuntimeException e) {
+                own.close();
+                throw e;
+            }
+        } else {
+            PipelinePlan plan = PipelinePlan.prepare(model, request, main != null && main.offline())
+                    .withKernels(kernels);
+            pipeline = SegmentationPipeline.open(plan, LocalDevice.resolve(plan.device(), plan.precision()), null);
         }
-        try (ClearClipImageSegmenter imageSegmenter = new ClearClipImageSegmenter(clip, segmenter, output)) {
-            List<byte[]> files = SyntheticImages.make(Math.min(8, images), wh[0], wh[1], format, seed);
-            PreparedImage sample = new ImagePreparer(settings)
-                    .prepare(new ImageDecoder(settings.maxPixels()).decode(files.get(0), "synthetic-0"));
-            List<Window> windows = segmenter.windows(sample);
-            double flopsPerImage = 0;
+        try {
+            return run(pipeline, wh, cores, perWorker, rssBefore);
+        } finally {
+            pipeline.close();
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private int run(SegmentationPipeline pipeline, int[] wh, int cores, int perWorker, long rssBefore)
+            throws Exception {
+        ClipModel clip = pipeline.encoder();
+        SegmentationSettings settings = pipeline.plan().encoderSettings();
+        List<byte[]> files = SyntheticImages.make(Math.min(8, images), wh[0], wh[1], format, seed);
+        RgbImage decoded = new ImageDecoder(settings.maxPixels()).decode(files.get(0), "synthetic-0");
+        double flopsPerImage = 0;
+        int windowsPerImage = 0;
+        StringBuilder geometry = new StringBuilder();
+        for (int p = 0; p < pipeline.passCount(); p++) {
+            PreparedImage sample = pipeline.prepare(p, decoded);
+            List<Window> windows = pipeline.inference(p).windows(sample);
+            windowsPerImage += windows.size();
             for (Window w : windows) {
                 flopsPerImage += EncoderFlops.perWindow(clip.config(), settings.attention(),
                         w.paddedHeight() / clip.patchSize(), w.paddedWidth() / clip.patchSize());
             }
-            out.printf(Locale.ROOT, "model %s: vision width %d, %d layers, patch %d; attention %s, precision %s, "
-                            + "kernels %s%n", model, clip.config().vision().width(), clip.config().vision().layers(),
-                    clip.patchSize(), settings.attention().label(), settings.precision().label(), clip.kernels());
-            out.printf(Locale.ROOT, "images %dx%d %s -> resized %dx%d, %d windows of %dx%d each; window batch %d, "
-                            + "%d image(s) per call, %d worker(s) x %d intra-op thread(s) on %d cores%n",
-                    wh[0], wh[1], format, sample.width(), sample.height(), windows.size(),
-                    windows.get(0).paddedWidth(), windows.get(0).paddedHeight(), settings.windowBatch(), batch,
-                    workers, perWorker, cores);
-            BenchLoop.Result r = new BenchLoop(imageSegmenter, clip, files, out)
-                    .run(images, batch, warmup, workers, perWorker);
-            report(r, windows.size(), flopsPerImage, rssBefore);
-            return r.failed() == 0 ? 0 : 1;
+            geometry.append(String.format(Locale.ROOT, "%sresized %dx%d, %d windows of %dx%d", p == 0 ? "" : "; ",
+                    sample.width(), sample.height(), windows.size(), windows.get(0).paddedWidth(),
+                    windows.get(0).paddedHeight()));
+        }
+        out.printf(Locale.ROOT, "model %s: vision width %d, %d layers, patch %d; attention %s, precision %s, "
+                        + "kernels %s, device %s%n", model, clip.config().vision().width(),
+                clip.config().vision().layers(), clip.patchSize(), settings.attention().label(),
+                settings.precision().label(), clip.kernels(), pipeline.device());
+        out.printf(Locale.ROOT, "images %dx%d %s -> %s; window batch %d, %d image(s) per call, %d worker(s) x %d "
+                        + "intra-op thread(s) on %d cores%n", wh[0], wh[1], format, geometry, settings.windowBatch(),
+                batch, workers, perWorker, cores);
+        BenchLoop.Result r = new BenchLoop(pipeline, files, out).run(images, batch, warmup, workers, perWorker);
+        report(r, windowsPerImage, flopsPerImage, rssBefore, settings);
+        return r.failed() == 0 ? 0 : 1;
+    }
+
+    /** Random unit rows per vocabulary, seeded by its position. */
+    private static final class RandomQueries implements java.util.function.Function<Vocabulary, QueryEmbeddings> {
+        private final int embedDim;
+        private final long seed;
+        private int next;
+
+        RandomQueries(int embedDim, long seed) {
+            this.embedDim = embedDim;
+            this.seed = seed;
+        }
+
+        @Override
+        public QueryEmbeddings apply(Vocabulary v) {
+            return RandomClip.queries(v, embedDim, seed + ++next);
         }
     }
 
-    private void report(BenchLoop.Result r, int windowsPerImage, double flopsPerImage, long rssBefore) {
+    private void report(BenchLoop.Result r, int windowsPerImage, double flopsPerImage, long rssBefore,
+                        SegmentationSettings settings) {
         double ips = r.images() / r.seconds();
         out.printf(Locale.ROOT, "%d images in %.2f s: %.3f images/s, %.3f windows/s, %.1f ms/image, "
                         + "%.1f GFLOP/s (%.1f GFLOP per image)%n", r.images(), r.seconds(), ips, ips * windowsPerImage,
@@ -126,21 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "CPU time %.1f s: %.2f CPU-s per image%n", r.cpuSeconds(), r.cpuSeconds() / r.images());
         out.printf(Locale.ROOT, "RESULT precision=%s kernels=%s images_per_s=%.4f ms_per_image=%.1f "
                         + "windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%n",
-                options.settings().precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage,
+                settings.precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage,
                 ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
-    }
-
-    private ClipModel loadModel(SegmentationSettings settings) {
-        ClipCheckpoint checkpoint;
-        if (RandomClip.isRandom(model)) {
-            checkpoint = RandomClip.vision(model, seed);
-        } else {
-            ModelFolder folder = dev.clearclip.weights.ModelResolver.fromEnvironment(false).resolve(model);
-            checkpoint = ModelLoader.load(folder, Towers.VISION);
-        }
-        settings.validateFor(checkpoint.config().vision().patchSize());
-        return ClipModel.load(checkpoint, settings.attention(), Towers.VISION, Device.cpu(), settings.precision(),
-                kernels);
     }
 
     static final class KernelChoiceConverter implements picocli.CommandLine.ITypeConverter<KernelChoice> {
@@ -150,22 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Random unit rows for random models (their text tower would be noise anyway); the real text tower otherwise. */
-    private List<QueryEmbeddings> queries(ClipModel clip) {
-        if (!RandomClip.isRandom(model)) {
-            return SegmenterSpec.prepare(model, options.vocabularies(), options.settings(), options.output())
-                    .vocabularies();
-        }
-        List<QueryEmbeddings> out = new ArrayList<>();
-        for (String arg : options.vocabularies()) {
-            VocabularySource source = VocabularySource.resolve(arg);
-            Vocabulary v = Vocabulary.parse(source.name(), source.text());
-            out.add(RandomClip.queries(v, clip.config().embedDim(), seed + out.size() + 1));
-        }
-        return out;
-    }
-
-    static int[] parseSize(String text) {
+    public static int[] parseSize(String text) {
         String[] parts = text.toLowerCase(Locale.ROOT).split("x");
         try {
             if (parts.length == 2) {

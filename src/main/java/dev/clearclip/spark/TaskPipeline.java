@@ -1,0 +1,111 @@
+package dev.clearclip.spark;
+
+import dev.clearclip.inference.ImageInput;
+import dev.clearclip.inference.ImageOutcome;
+import dev.clearclip.model.IntraOpThreads;
+import dev.clearclip.pipeline.PipelinePlan;
+import dev.clearclip.pipeline.PipelinedBatches;
+import dev.clearclip.pipeline.SegmentationPipeline;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+
+/**
+ * The partition loop shared by the job and the Transformer: opens the pipeline on the task's device (the JVM's
+ * shared encoder), streams the partition's rows through it and pairs every outcome with the row it came from.
+ * The pipeline and its decode thread are closed when the task ends.
+ */
+final class TaskPipeline {
+
+    /** The output rows of one input row and its outcome. */
+    @FunctionalInterface
+    interface RowBuilder {
+        List<Row> rows(SegmentationPipeline pipeline, Row input, ImageOutcome outcome);
+    }
+
+    private TaskPipeline() {
+    }
+
+    static Iterator<Row> run(Iterator<Row> rows, PipelinePlan plan, int batchSize, LongAccumulator loads,
+                             LongAccumulator imagesDone, Function<Row, ImageInput> toInput,
+                             RowBuilder toRows) {
+        if (!rows.hasNext()) {
+            return List.<Row>of().iterator(); // an empty partition loads nothing
+        }
+        String device = TaskDevice.resolve(plan.device());
+        if (device.equals("cpu")) {
+            limitIntraOpThreads(); // before the first op on this thread: libtorch keeps the count per thread
+        }
+        SegmentationPipeline pipeline = SegmentationPipeline.open(plan, device, loads == null ? null : () -> loads.add(1));
+        ArrayDeque<Row> pending = new ArrayDeque<>();
+        Iterator<ImageInput> inputs = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public ImageInput next() {
+                Row r = rows.next();
+                pending.add(r);
+                return toInput.apply(r);
+            }
+        };
+        PipelinedBatches<?> outcomes = pipeline.segmentStream(inputs, batchSize);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener(new TaskCompletionListener() {
+                @Override
+                public void onTaskCompletion(TaskContext context) {
+                    outcomes.close();
+                    pipeline.close();
+                }
+            });
+        }
+        return new Iterator<>() {
+            private Iterator<Row> ready = List.<Row>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!ready.hasNext() && outcomes.hasNext()) {
+                    ImageOutcome o = outcomes.next();
+                    ready = toRows.rows(pipeline, pending.poll(), o).iterator();
+                    if (imagesDone != null) {
+                        imagesDone.add(1); // per image: running tasks report it with their heartbeats
+                    }
+                }
+                return ready.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.next();
+            }
+        };
+    }
+
+    /**
+     * Each concurrent task owns {@code spark.task.cpus} cores, so libtorch gets that many intra-op threads in the
+     * calling task thread (override: {@code spark.clearclip.intraOpThreads}); libtorch's default of all cores in
+     * every task would put cores x tasks OpenMP threads on the cores.
+     */
+    static void limitIntraOpThreads() {
+        SparkEnv env = SparkEnv.get();
+        if (env == null) {
+            return;
+        }
+        int threads = env.conf().getInt("spark.clearclip.intraOpThreads", env.conf().getInt("spark.task.cpus", 1));
+        IntraOpThreads.apply(Math.max(1, threads));
+    }
+}
