@@ -11,6 +11,25 @@ final class FormatSniffer {
         return b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF;
     }
 
+    static boolean isPng(byte[] b) {
+        return b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    }
+
+    /** Whether the PNG's IEND chunk (type and its fixed CRC) is there; trailing junk after it is tolerated. */
+    static boolean hasPngEnd(byte[] b) {
+        byte[] iend = {'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
+        outer:
+        for (int i = b.length - iend.length; i >= 8; i--) {
+            for (int j = 0; j < iend.length; j++) {
+                if (b[i + j] != iend[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** The name of a known image format no reader handles, or null. */
     static String unsupportedFormat(byte[] b) {
         String ascii = new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1);

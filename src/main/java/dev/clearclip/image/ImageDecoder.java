@@ -61,6 +61,11 @@ public final class ImageDecoder {
             throw new ImageDecodeException(Reason.NOT_AN_IMAGE, name, "not an image in a supported format"
                     + " (JPEG, PNG, BMP, GIF, WebP, TIFF); starts with " + FormatSniffer.head(bytes));
         }
+        // readers skip metadata, so they stop after the pixels and never see a missing tail: check it here
+        if (FormatSniffer.isPng(bytes) && !FormatSniffer.hasPngEnd(bytes)) {
+            readers.forEach(ImageReader::dispose);
+            throw new ImageDecodeException(Reason.TRUNCATED, name, "PNG data ends early (no IEND chunk)");
+        }
         boolean jpeg = FormatSniffer.isJpeg(bytes);
         byte[] pixels = jpeg ? JpegProfileStripper.strip(bytes) : bytes;
         ImageDecodeException first = null;

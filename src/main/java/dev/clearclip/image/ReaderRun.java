@@ -23,7 +23,9 @@ final class ReaderRun {
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, false);
+            // pixels only: text chunks, XMP and the like are untrusted input we do not need (EXIF orientation is
+            // read from the raw bytes by ExifOrientation, colour handling by the readers themselves)
+            reader.setInput(in, true, true);
             reader.addIIOReadWarningListener(listener);
             long w = reader.getWidth(0);
             long h = reader.getHeight(0);

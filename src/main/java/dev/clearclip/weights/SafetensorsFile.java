@@ -148,7 +148,7 @@ public final class SafetensorsFile implements AutoCloseable {
                 entries.put(field.getKey(), parseEntry(path, field.getKey(), field.getValue(), dataStart, fileSize));
             }
         }
-        checkNoOverlap(path, entries.values());
+        checkCoverage(path, entries.values(), dataStart, fileSize);
         return Collections.unmodifiableMap(entries);
     }
 
@@ -168,14 +168,24 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         long begin = nonNegativeLong(offsets.get(0), where + " data_offsets");
         long end = nonNegativeLong(offsets.get(1), where + " data_offsets");
-        TensorInfo info = new TensorInfo(name, type, dims, dataStart + begin, dataStart + end);
+        if (end < begin) {
+            throw new WeightsException(where + ": data_offsets [" + begin + ", " + end + ") end before they begin");
+        }
+        TensorInfo info;
+        try {
+            // offsets come from the file: an overflowing sum would wrap to a position inside the file
+            info = new TensorInfo(name, type, dims, Math.addExact(dataStart, begin), Math.addExact(dataStart, end));
+        } catch (ArithmeticException e) {
+            throw new WeightsException(where + ": data_offsets [" + begin + ", " + end
+                    + ") lie beyond any possible file (overflow)");
+        }
         long expectedBytes;
         try {
             expectedBytes = Math.multiplyExact(info.elementCount(), type.itemSize());
         } catch (ArithmeticException e) {
             throw new WeightsException(where + ": shape " + info.shapeText() + " is impossibly large");
         }
-        if (end < begin || end - begin != expectedBytes) {
+        if (end - begin != expectedBytes) {
             throw new WeightsException(where + ": data_offsets [" + begin + ", " + end + ") hold " + (end - begin)
                     + " bytes but " + type + " " + info.shapeText() + " needs " + expectedBytes);
         }
@@ -186,17 +196,33 @@ public final class SafetensorsFile implements AutoCloseable {
         return info;
     }
 
-    private static void checkNoOverlap(Path path, Iterable<TensorInfo> infos) {
+    /**
+     * The format requires the tensors to tile the data section exactly: no overlap (two names aliasing one byte), no
+     * gap and nothing after the last tensor (bytes no tensor accounts for are hidden data or a mis-cut file).
+     */
+    private static void checkCoverage(Path path, Iterable<TensorInfo> infos, long dataStart, long fileSize) {
         List<TensorInfo> sorted = new ArrayList<>();
         infos.forEach(sorted::add);
         sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
-        for (int i = 1; i < sorted.size(); i++) {
-            TensorInfo a = sorted.get(i - 1);
-            TensorInfo b = sorted.get(i);
-            if (b.begin() < a.end()) {
-                throw new WeightsException(path + ": tensors " + a.name() + " and " + b.name()
+        long covered = dataStart;
+        TensorInfo previous = null;
+        for (TensorInfo t : sorted) {
+            if (t.begin() < covered) {
+                throw new WeightsException(path + ": tensors " + previous.name() + " and " + t.name()
                         + " overlap in the file (corrupt header)");
             }
+            if (t.begin() > covered) {
+                throw new WeightsException(path + ": tensor " + t.name() + " starts at data offset "
+                        + (t.begin() - dataStart) + " but the data before it ends at " + (covered - dataStart)
+                        + ": a gap no tensor accounts for (corrupt header)");
+            }
+            covered = t.end();
+            previous = t;
+        }
+        if (covered != fileSize) {
+            throw new WeightsException(path + ": the tensors cover " + (covered - dataStart) + " data bytes but the "
+                    + "file holds " + (fileSize - dataStart) + (previous == null ? "" : " (after tensor "
+                    + previous.name() + ")") + ": trailing bytes no tensor accounts for");
         }
     }
 

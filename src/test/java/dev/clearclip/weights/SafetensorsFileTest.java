@@ -100,6 +100,39 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void offsetsThatWouldOverflowAreRejectedNamingTheTensor() throws IOException {
+        Path file = dir.resolve("overflow.safetensors");
+        // begin and end near Long.MAX_VALUE: 8 + header + offset wraps negative without addExact
+        long big = Long.MAX_VALUE - 4;
+        SafetensorsTestFiles.writeRaw(file, "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":["
+                + big + "," + (big + 4) + "]}}", new byte[4]);
+        WeightsException e = assertThrows(WeightsException.class, () -> SafetensorsFile.open(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("tensor w")
+                && e.getMessage().contains("overflow"), e.getMessage());
+    }
+
+    @Test
+    void gapsAndTrailingBytesAreRejectedNamingTheFileAndTheTensor() throws IOException {
+        Path file = dir.resolve("gap.safetensors");
+        SafetensorsTestFiles.writeRaw(file, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", new byte[12]);
+        WeightsException e = assertThrows(WeightsException.class, () -> SafetensorsFile.open(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("tensor b")
+                && e.getMessage().contains("gap"), e.getMessage());
+
+        SafetensorsTestFiles.writeRaw(file, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                new byte[9]);
+        e = assertThrows(WeightsException.class, () -> SafetensorsFile.open(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("tensor a")
+                && e.getMessage().contains("trailing"), e.getMessage());
+
+        SafetensorsTestFiles.writeRaw(file, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,4]}}",
+                new byte[0]);
+        e = assertThrows(WeightsException.class, () -> SafetensorsFile.open(file));
+        assertTrue(e.getMessage().contains("tensor a"), e.getMessage());
+    }
+
+    @Test
     void otherDtypesValidateButCannotBeReadAsFloat() throws IOException {
         Path file = dir.resolve("ids.safetensors");
         SafetensorsTestFiles.writeRaw(file,
