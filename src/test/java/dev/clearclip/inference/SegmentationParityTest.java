@@ -143,7 +143,7 @@ class SegmentationParityTest {
             LabelMap bOne = single.segment(List.of(b)).get(0).get(0);
             List<List<LabelMap>> both = batched.segment(List.of(a, b));
             assertClose("a", aOne.confidence(), both.get(0).get(0).confidence(), 2e-6); // fp32 GEMM blocking differs with the batch size
-            assertClose("b", bOne.confidence(), both.get(1).get(0).confidence(), 1e-6);
+            assertClose("b", bOne.confidence(), both.get(1).get(0).confidence(), 2e-6);
             org.junit.jupiter.api.Assertions.assertArrayEquals(aOne.labels(), both.get(0).get(0).labels());
         }
     }
