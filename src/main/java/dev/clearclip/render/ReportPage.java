@@ -31,6 +31,7 @@ public record ReportPage(String runId, Map<String, String> summary, List<Section
                 .append("body{font-family:sans-serif;margin:24px;color:#202020;background:#fff}")
                 .append("table{border-collapse:collapse;margin:8px 0 16px}")
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
+                .append("td{white-space:pre-wrap;overflow-wrap:anywhere;max-width:900px}")
                 .append("th{background:#f0f0f0}.grid{display:flex;flex-wrap:wrap;gap:12px}")
                 .append("figure{margin:0;width:360px}figure img{width:360px;border:1px solid #ccc}")
                 .append("figcaption{font-size:13px;word-break:break-all}.note{color:#a03000}\n</style></head><body>\n");

@@ -106,8 +106,21 @@ public final class RunReports {
             }
             return String.join(", ", parts);
         }
+        if (v instanceof Double d) {
+            return String.format(java.util.Locale.ROOT, Math.abs(d) >= 100 ? "%.1f" : "%.3f", d);
+        }
+        if (v instanceof String str && str.startsWith("{")) {
+            try { // settings JSON: indented, so it wraps inside the page
+                return PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(str));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return str;
+            }
+        }
         return String.valueOf(v);
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper PRETTY =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private MasksTable masks() {
         return MasksTable.read(spark, tables + "/masks");

@@ -112,7 +112,7 @@ class SegmentJobClusterIT {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path stderr : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
                 String id = stderr.getParent().getFileName().toString();
-                if (command.contains("--executor-id " + id + " ") && Files.readString(stderr).contains("loaded model")) {
+                if (command.contains("--executor-id " + id + " ") && Files.readString(stderr).contains("loaded image encoder")) {
                     return true;
                 }
             }

@@ -79,10 +79,11 @@ class RenderTest {
         StructType runs = new StructType().add("run_id", DataTypes.StringType).add("status", DataTypes.StringType)
                 .add("processed", DataTypes.LongType).add("failed", DataTypes.LongType)
                 .add("vocabularies", DataTypes.createArrayType(DataTypes.StringType))
-                .add("finished_at", DataTypes.TimestampType);
+                .add("finished_at", DataTypes.TimestampType).add("images_per_second", DataTypes.DoubleType)
+                .add("settings", DataTypes.StringType);
         spark.createDataFrame(List.<Row>of(RowFactory.create("run1", "succeeded", 4L, 1L,
                         scala.jdk.javaapi.CollectionConverters.asScala(List.of("pets")).toList(),
-                        new Timestamp(0))), runs)
+                        new Timestamp(0), 0.09611687812379854, "{\"vocabularies\":[{\"name\":\"pets\"}],\"batch_size\":8}")), runs)
                 .write().parquet(tables.resolve("runs").toUri().toString());
         maker = new OverlayMaker(new HadoopConf(spark.sparkContext().hadoopConfiguration()),
                 Palette.voc(256));
@@ -163,6 +164,11 @@ class RenderTest {
         Path page = out.resolve("report-run1.html");
         String html = Files.readString(page);
         assertTrue(html.contains("<th>status</th><td>succeeded</td>"), "summary from runs");
+        assertTrue(html.contains("<th>images_per_second</th><td>0.096</td>"), "numbers formatted");
+        assertTrue(html.contains("\n  &quot;batch_size&quot; : 8"), "settings JSON indented so it wraps");
+        try (var files = Files.list(out)) {
+            assertEquals(List.of(), files.map(Path::toString).filter(f -> f.endsWith(".crc")).toList(), "no .crc");
+        }
         assertTrue(html.contains("&lt;bad&gt; &amp; broken"), "error rows, escaped");
         assertTrue(html.contains("gone.png"), "the overlay that failed is named");
         Matcher m = Pattern.compile("src=\"([^\"]*)\"").matcher(html);
