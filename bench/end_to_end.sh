@@ -16,9 +16,15 @@ start=$(date +%s.%N)
     --batch-size 4 --images-per-partition $(( (images + 1) / 2 )) --master 'local[2]' > "$work/segment.log" 2>&1
 end=$(date +%s.%N)
 bench_ips=$(sed -E 's/.*: ([0-9.]+) images\/s.*/\1/' <<<"$b")
-loaded=$(grep -m1 'loaded image encoder' "$work/segment.log" | grep -oE '^[0-9:./ -]+[0-9]' | head -1 || true)
+loaded=$(grep -m1 'loaded image encoder' "$work/segment.log" | grep -oE '^[0-9]{2}:[0-9]{2}:[0-9]{2}' || true)
 seg_wall=$(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.1f", e - s}')
 seg_ips=$(grep -oE '[0-9.]+ images/s' "$work/segment.log" | tail -1 | cut -d' ' -f1)
 echo "bench:   $b"
 echo "segment: $images images, whole run $seg_wall s (incl. JVM and Spark start), run's own images/s $seg_ips; encoder loaded at ${loaded:-?}"
 awk -v s="$seg_ips" -v b="$bench_ips" 'BEGIN {printf "segment / bench (run wall incl. listing and text embedding): %.2fx\n", s / b}'
+if [[ -n "$loaded" ]]; then
+  # from the first encoder load to the end of the process (class statistics and the runs row included)
+  load_s=$(date -d "$(date -d @"${start%.*}" +%F) $loaded" +%s)
+  awk -v n="$images" -v l="$load_s" -v e="$end" -v b="$bench_ips" 'BEGIN {r = n / (e - l);
+    printf "segment from the encoder load to the end: %.3f images/s, %.2fx of bench\n", r, r / b}'
+fi
