@@ -1,6 +1,5 @@
 package dev.clearclip.cli;
 
-import ai.djl.Device;
 import dev.clearclip.bench.BenchLoop;
 import dev.clearclip.bench.EncoderFlops;
 import dev.clearclip.bench.ProcessMemory;
@@ -15,6 +14,7 @@ import dev.clearclip.inference.Window;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.model.IntraOpThreads;
 import dev.clearclip.model.KernelChoice;
+import dev.clearclip.pipeline.Devices;
 import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.pipeline.SegmentationPipeline;
 import dev.clearclip.vocabulary.QueryEmbeddings;
@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             String device = LocalDevice.resolve(plan.device(), plan.precision());
             ClipCheckpoint checkpoint = RandomClip.vision(model, seed);
             own = ClipModel.load(checkpoint, plan.encoderSettings().attention(), Towers.VISION,
-                    device.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(device.substring(4))),
+                    Devices.djl(device),
                     plan.precision(), kernels);
             try {
                 pipeline = new SegmentationPipeline(plan, own, device);

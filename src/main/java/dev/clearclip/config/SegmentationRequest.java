@@ -35,10 +35,6 @@ public record SegmentationRequest(List<String> vocabularies, SegmentationSetting
         return new SegmentationRequest(vocabularies, classFileBase, overrides, o, device);
     }
 
-    public SegmentationRequest withDevice(String d) {
-        return new SegmentationRequest(vocabularies, classFileBase, overrides, output, d);
-    }
-
     /** auto (a GPU where one is assigned, else the CPU with a warning), cpu, gpu (required), gpu:N. */
     public static String validateDevice(String requested) {
         String d = requested.strip().toLowerCase(Locale.ROOT);

@@ -25,11 +25,6 @@ public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer 
                 or(windowBatch, base.windowBatch()), or(maxPixels, base.maxPixels()));
     }
 
-    public SettingOverrides withPrecision(Precision p) {
-        return new SettingOverrides(resizeShort, resizeLong, crop, stride, probThd, logitScale, lastBlock, p,
-                windowBatch, maxPixels);
-    }
-
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
     }

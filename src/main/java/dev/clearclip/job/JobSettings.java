@@ -36,10 +36,6 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
                 require(e.matches("[a-z0-9]+"), "--extensions: '" + e + "' is not a file extension");
             }
         }
-
-        public static Sources of(List<String> uris) {
-            return new Sources(uris, false, DEFAULT_EXTENSIONS, null);
-        }
     }
 
     /**
@@ -54,10 +50,6 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
             uri = uri.replaceFirst("/+$", "");
             require(maxErrorRate == null || (maxErrorRate >= 0 && maxErrorRate <= 1),
                     "--max-error-rate must be in [0, 1], got " + maxErrorRate);
-        }
-
-        public static Destination of(String uri) {
-            return new Destination(uri, false, false, null, false, null);
         }
 
         public String table(String name) {
@@ -79,10 +71,6 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
             require(maxFileBytes > 0 && maxFileBytes <= Integer.MAX_VALUE - 8,
                     "--max-file-bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + maxFileBytes);
             require(progressSeconds > 0, "--progress-interval must be positive, got " + progressSeconds);
-        }
-
-        public static Execution defaults() {
-            return new Execution(null, 64, 8, 256L << 20, 30);
         }
     }
 

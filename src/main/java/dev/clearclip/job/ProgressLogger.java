@@ -51,18 +51,23 @@ final class ProgressLogger implements AutoCloseable {
     }
 
     static String line(long done, long total, double seconds) {
-        double rate = seconds > 0 ? done / seconds : 0;
-        String eta = rate > 0 ? formatDuration((total - done) / rate) : "?";
         return String.format(Locale.ROOT, "progress: %d / %d images (%.1f%%), %.2f images/s, ETA %s", done, total,
-                total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
+                total == 0 ? 100.0 : 100.0 * done / total, rate(done, seconds), eta(done, total, seconds));
     }
 
     static String bar(long done, long total, double seconds) {
         int filled = total == 0 ? BAR : (int) (BAR * done / total);
-        double rate = seconds > 0 ? done / seconds : 0;
-        String eta = rate > 0 ? formatDuration((total - done) / rate) : "?";
         return String.format(Locale.ROOT, "[%s%s] %d/%d images  %.2f images/s  ETA %s ", "#".repeat(filled),
-                " ".repeat(BAR - filled), done, total, rate, eta);
+                " ".repeat(BAR - filled), done, total, rate(done, seconds), eta(done, total, seconds));
+    }
+
+    private static double rate(long done, double seconds) {
+        return seconds > 0 ? done / seconds : 0;
+    }
+
+    private static String eta(long done, long total, double seconds) {
+        double rate = rate(done, seconds);
+        return rate > 0 ? formatDuration((total - done) / rate) : "?";
     }
 
     static String formatDuration(double seconds) {

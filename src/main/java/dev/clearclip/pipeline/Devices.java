@@ -55,6 +55,17 @@ public final class Devices {
         }
     }
 
+    /** The DJL device of a resolved device name ("cpu", "gpu:N"). */
+    public static ai.djl.Device djl(String device) {
+        if (device.equals("cpu")) {
+            return ai.djl.Device.cpu();
+        }
+        if (device.startsWith("gpu:")) {
+            return ai.djl.Device.gpu(Integer.parseInt(device.substring(4)));
+        }
+        throw new IllegalArgumentException("unresolved device '" + device + "': expected cpu or gpu:N");
+    }
+
     /** For commands outside Spark (predict, bench): the first CUDA device libtorch sees, or null. */
     public static String localGpu() {
         int gpus = ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount();

@@ -1,6 +1,5 @@
 package dev.clearclip.pipeline;
 
-import ai.djl.Device;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.ModelFolder;
@@ -70,18 +69,8 @@ public final class JvmEncoders {
             throw new IllegalStateException("weights in " + plan.modelPath() + " have sha256 " + vision.weightsSha256()
                     + " but the driver embedded the vocabularies with " + plan.weightsSha256());
         }
-        return ClipModel.load(vision, plan.encoderSettings().attention(), Towers.VISION, device(device),
+        return ClipModel.load(vision, plan.encoderSettings().attention(), Towers.VISION, Devices.djl(device),
                 plan.precision(), plan.kernels());
-    }
-
-    static Device device(String device) {
-        if (device.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (device.startsWith("gpu:")) {
-            return Device.gpu(Integer.parseInt(device.substring(4)));
-        }
-        throw new IllegalArgumentException("unresolved device '" + device + "': expected cpu or gpu:N");
     }
 
     /** Closes and forgets every loaded encoder (tests; JVM shutdown). */
