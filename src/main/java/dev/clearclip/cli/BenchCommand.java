@@ -99,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
                 throw e;
             }
         } else {
-            PipelinePlan plan = PipelinePlan.prepare(model, request, main != null && main.offline())
+            PipelinePlan plan = PipelinePlan.prepare(model, request, Main.hubAccess(main))
                     .withKernels(kernels);
             pipeline = SegmentationPipeline.open(plan, LocalDevice.resolve(plan.device(), plan.precision()), null);
         }

@@ -1,6 +1,7 @@
 package dev.clearclip.cli;
 
 import dev.clearclip.image.ImageDecodeException;
+import dev.clearclip.io.Redact;
 import dev.clearclip.weights.WeightsException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -65,7 +66,7 @@ final class ErrorReporter implements CommandLine.IParameterExceptionHandler, Com
 
     private static void report(CommandLine cli, String message, Throwable e, boolean verbose) {
         PrintWriter err = cli.getErr();
-        err.println(qualifiedName(cli) + ": " + message);
+        err.println(qualifiedName(cli) + ": " + Redact.text(message));
         if (verbose) {
             e.printStackTrace(err);
         }

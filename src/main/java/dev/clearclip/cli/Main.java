@@ -1,6 +1,7 @@
 package dev.clearclip.cli;
 
 import dev.clearclip.weights.ModelFolder;
+import dev.clearclip.weights.HubAccess;
 import dev.clearclip.weights.ModelResolver;
 import dev.clearclip.weights.WeightsException;
 import picocli.CommandLine;
@@ -53,6 +54,11 @@ public final class Main implements Runnable {
             description = "use only models already on disk or in the hub cache (also HF_HUB_OFFLINE=1)")
     boolean offline;
 
+    @Option(names = "--allow-insecure-hub", scope = ScopeType.INHERIT,
+            description = "allow a plain-http hub endpoint (HF_ENDPOINT) other than loopback, and https->http"
+                    + " redirects: the token and weights then travel in clear")
+    boolean allowInsecureHub;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -89,7 +95,12 @@ public final class Main implements Runnable {
 
     /** Resolves {@code --model} arguments: folders as they are, hub ids through the cache (offline if asked). */
     public ModelResolver resolver() {
-        return ModelResolver.fromEnvironment(offline);
+        return ModelResolver.fromEnvironment(hubAccess(this));
+    }
+
+    /** The global hub flags of {@code main}, or the defaults when a command runs without it (tests). */
+    static HubAccess hubAccess(Main main) {
+        return main == null ? HubAccess.DEFAULT : new HubAccess(main.offline, main.allowInsecureHub);
     }
 
     /** A {@code --model} argument as a local folder; a mistyped relative folder also reads as a hub id, so say both. */

@@ -39,7 +39,7 @@ public final class SegmentCommand implements Callable<Integer> {
     String model;
     @Mixin
     SegmentationOptions segmentation;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*], "
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*,4]: every core, 4 attempts per task; "
             + "or what spark-submit set)")
     String master;
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark setting (repeatable)")
@@ -97,7 +97,7 @@ public final class SegmentCommand implements Callable<Integer> {
             err.println("clearclip segment: " + e.getMessage());
             return SegmentJob.REFUSED;
         }
-        return SegmentJob.execute(settings, master, conf, main != null && main.offline(), out, err);
+        return SegmentJob.execute(settings, master, conf, Main.hubAccess(main), out, err);
     }
 
     JobSettings settings() {

@@ -15,7 +15,7 @@ public final class SegmentSubmit {
 
     public static void main(String[] args) {
         List<String> all = new ArrayList<>();
-        List<String> global = List.of("--offline", "--verbose");
+        List<String> global = List.of("--offline", "--allow-insecure-hub", "--verbose");
         for (String a : args) {
             if (global.contains(a)) {
                 all.add(a); // global options go before the command

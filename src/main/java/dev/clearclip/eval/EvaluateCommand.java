@@ -1,5 +1,6 @@
 package dev.clearclip.eval;
 
+import dev.clearclip.io.Redact;
 import dev.clearclip.config.VocabularySource;
 import dev.clearclip.vocabulary.Vocabulary;
 import java.io.PrintStream;
@@ -65,7 +66,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         } catch (Exception e) {
-            stderr.println("clearclip evaluate: failed: " + e);
+            stderr.println("clearclip evaluate: failed: " + Redact.text(e.toString()));
             return 1;
         }
     }
@@ -91,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int bad(String message) {
-        stderr.println("clearclip evaluate: " + message);
+        stderr.println("clearclip evaluate: " + Redact.text(message));
         return 2;
     }
 

@@ -24,6 +24,8 @@ final class OutputCommitters {
             scope.setHadoop("fs.s3a.committer.name", "magic");
         }
         scope.setHadoop("fs.s3a.committer.magic.enabled", "true");
+        // the default (true) makes a job commit abort every pending upload under the output, another live run's too
+        scope.setHadoop("fs.s3a.committer.abort.pending.uploads", "false");
         scope.setHadoop("mapreduce.outputcommitter.factory.scheme.s3a",
                 "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
     }

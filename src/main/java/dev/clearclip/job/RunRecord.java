@@ -17,7 +17,7 @@ import java.util.Map;
 /** The {@code runs} row of one run (also written as JSON). Holds URIs and settings, never credentials. */
 public record RunRecord(String runId, String runDate, Instant startedAt, Instant finishedAt, String status,
                         List<String> inputs, String output, long listed, long skipped, long processed,
-                        long succeeded, long failed, long modelLoads, double wallSeconds, double imagesPerSecond,
+                        long succeeded, long failed, long outstandingFailed, long modelLoads, double wallSeconds, double imagesPerSecond,
                         String modelId, String weightsSha256, List<String> vocabularies, String settings,
                         String codeVersion) {
 
@@ -33,6 +33,7 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
             .add("processed", DataTypes.LongType, false)
             .add("succeeded", DataTypes.LongType, false)
             .add("failed", DataTypes.LongType, false)
+            .add("outstanding_failed", DataTypes.LongType, true)
             .add("model_loads", DataTypes.LongType, false)
             .add("wall_seconds", DataTypes.DoubleType, false)
             .add("images_per_second", DataTypes.DoubleType, false)
@@ -49,11 +50,19 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
         return processed == 0 ? 0 : (double) failed / processed;
     }
 
+    /**
+     * What {@code --max-error-rate} is checked against: the input's images that are failed in the table after this
+     * run, whichever run failed them, over all listed images. A retry that skips everything fails again.
+     */
+    public double outstandingErrorRate() {
+        return listed == 0 ? 0 : (double) outstandingFailed / listed;
+    }
+
     // JavaConverters (deprecated in 2.13) is the converter both Scala 2.12 (-Pspark35) and 2.13 have
     @SuppressWarnings("deprecation")
     Row toRow() {
         return RowFactory.create(runId, Timestamp.from(startedAt), Timestamp.from(finishedAt), status, scala.collection.JavaConverters.asScalaBuffer(inputs).toList(), output,
-                listed, skipped, processed, succeeded, failed, modelLoads, wallSeconds, imagesPerSecond, modelId,
+                listed, skipped, processed, succeeded, failed, outstandingFailed, modelLoads, wallSeconds, imagesPerSecond, modelId,
                 weightsSha256, scala.collection.JavaConverters.asScalaBuffer(vocabularies).toList(), settings, codeVersion,
                 runDate);
     }
@@ -72,6 +81,7 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
         m.put("processed", processed);
         m.put("succeeded", succeeded);
         m.put("failed", failed);
+        m.put("outstanding_failed", outstandingFailed);
         m.put("model_loads", modelLoads);
         m.put("wall_seconds", wallSeconds);
         m.put("images_per_second", imagesPerSecond);

@@ -23,9 +23,10 @@ final class RunSummary {
         out.append(String.format(Locale.ROOT, "run %s  %s  model %s (weights %s)%n", r.runId(), r.status(),
                 r.modelId(), r.weightsSha256() == null ? "?" : r.weightsSha256().substring(0, 12)));
         out.append(String.format(Locale.ROOT,
-                "  inputs %d  skipped %d  processed %d  ok %d  errors %d (%.2f%%)  model loads %d%n",
+                "  inputs %d  skipped %d  processed %d  ok %d  errors %d (%.2f%%)  failed in the table %d (%.2f%%)"
+                        + "  model loads %d%n",
                 r.listed(), r.skipped(), r.processed(), r.succeeded(), r.failed(), 100 * r.errorRate(),
-                r.modelLoads()));
+                r.outstandingFailed(), 100 * r.outstandingErrorRate(), r.modelLoads()));
         out.append(String.format(Locale.ROOT, "  wall %.1f s  %.2f images/s  output %s%n", r.wallSeconds(),
                 r.imagesPerSecond(), r.output()));
         if (r.processed() == 0) {

@@ -19,9 +19,9 @@ final class RunsTable {
     }
 
     static RunRecord finish(RunRecord r, Double maxErrorRate) {
-        String status = maxErrorRate != null && r.errorRate() > maxErrorRate ? FAILED_ERROR_RATE : SUCCEEDED;
+        String status = maxErrorRate != null && r.outstandingErrorRate() > maxErrorRate ? FAILED_ERROR_RATE : SUCCEEDED;
         return new RunRecord(r.runId(), r.runDate(), r.startedAt(), r.finishedAt(), status, r.inputs(), r.output(),
-                r.listed(), r.skipped(), r.processed(), r.succeeded(), r.failed(), r.modelLoads(), r.wallSeconds(),
+                r.listed(), r.skipped(), r.processed(), r.succeeded(), r.failed(), r.outstandingFailed(), r.modelLoads(), r.wallSeconds(),
                 r.imagesPerSecond(), r.modelId(), r.weightsSha256(), r.vocabularies(), r.settings(), r.codeVersion());
     }
 

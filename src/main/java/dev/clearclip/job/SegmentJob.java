@@ -1,11 +1,15 @@
 package dev.clearclip.job;
 
+import dev.clearclip.io.Redact;
 import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.spark.MaskSchema;
 import dev.clearclip.spark.Provenance;
 import dev.clearclip.spark.SegmentTask;
+import dev.clearclip.spark.SourceFingerprints;
+import dev.clearclip.spark.TaskAttempts;
 import dev.clearclip.spark.TaskDevice;
+import dev.clearclip.weights.HubAccess;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -48,44 +52,45 @@ public final class SegmentJob {
     static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels"};
 
     private final SparkSession spark;
-    private final boolean offline;
+    private final HubAccess hub;
 
-    public SegmentJob(SparkSession spark, boolean offline) {
+    public SegmentJob(SparkSession spark, HubAccess hub) {
         this.spark = spark;
-        this.offline = offline;
+        this.hub = hub;
     }
 
     /**
      * The whole command: a session (the caller's, else an embedded one on {@code master}), the run, the summary, an
      * exit status. Never exits the JVM: the Transformer's users share it.
      */
-    public static int execute(JobSettings settings, String master, Map<String, String> conf, boolean offline,
+    public static int execute(JobSettings settings, String master, Map<String, String> conf, HubAccess hub,
                               PrintWriter out, PrintWriter err) {
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create(master, conf);
         try {
-            SegmentJob job = new SegmentJob(spark, offline);
+            SegmentJob job = new SegmentJob(spark, hub);
             PipelinePlan plan;
             try {
                 plan = job.prepare(settings);
             } catch (IllegalArgumentException | dev.clearclip.weights.WeightsException e) {
-                err.println("clearclip segment: " + e.getMessage());
+                err.println("clearclip segment: " + Redact.text(e.getMessage()));
                 return REFUSED;
             }
             RunRecord run = job.run(settings, plan, System.console() != null ? out : null);
             out.print(RunSummary.render(spark, run, settings));
             out.flush();
             if (!run.status().equals(RunsTable.SUCCEEDED)) {
-                err.printf("clearclip segment: run %s failed: %d of %d images failed, over --max-error-rate %s%n",
-                        run.runId(), run.failed(), run.processed(), settings.output().maxErrorRate());
+                err.printf("clearclip segment: run %s failed: %d of %d input images are failed in the table (%d in"
+                                + " this run), over --max-error-rate %s%n", run.runId(), run.outstandingFailed(),
+                        run.listed(), run.failed(), settings.output().maxErrorRate());
                 return RUN_FAILED;
             }
             return OK;
         } catch (IllegalArgumentException e) {
-            err.println("clearclip segment: " + e.getMessage());
+            err.println("clearclip segment: " + Redact.text(e.getMessage()));
             return REFUSED;
         } catch (Exception e) {
-            err.println("clearclip segment: run failed: " + e);
+            err.println("clearclip segment: run failed: " + Redact.text(e.toString()));
             return RUN_FAILED;
         } finally {
             if (ownSession) {
@@ -96,7 +101,7 @@ public final class SegmentJob {
 
     /** Driver side, before any task: device, model and every vocabulary (bad settings throw here). */
     public PipelinePlan prepare(JobSettings s) {
-        PipelinePlan plan = PipelinePlan.prepare(s.model(), s.segmentation(), offline);
+        PipelinePlan plan = PipelinePlan.prepare(s.model(), s.segmentation(), hub);
         TaskDevice.checkOnDriver(spark.sparkContext().getConf(), plan.device(), plan.precision());
         return plan;
     }
@@ -115,7 +120,7 @@ public final class SegmentJob {
         String runId = s.output().runId() != null ? s.output().runId() : RunIds.next(started);
         Provenance provenance = Provenances.of(plan, runId, runDate);
         SparkContext sc = spark.sparkContext();
-        sc.setJobGroup("clearclip-" + runId, "clearclip segment " + runId + " -> " + Redact.uri(s.output().uri()),
+        sc.setJobGroup("clearclip-" + runId, "clearclip segment " + runId + " -> " + Redact.text(s.output().uri()),
                 false);
         OutputCommitters.configure(scope, sc.hadoopConfiguration(), s.output().uri());
         // lets adaptive execution shrink the cached listing's 200 shuffle partitions to what a few rows need
@@ -124,8 +129,11 @@ public final class SegmentJob {
             deleteOutputs(s);
         }
 
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
         describe("list inputs");
-        Dataset<Row> inputs = InputCatalog.load(spark, s).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> inputs = SourceFingerprints.add(InputCatalog.load(spark, s), conf)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> todo = IncrementalFilter.apply(spark, inputs, plan, s).persist(StorageLevel.MEMORY_AND_DISK());
         long listed = inputs.count();
         long processing = todo.count();
@@ -136,15 +144,12 @@ public final class SegmentJob {
                     plan.passes().size());
         }
 
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
         LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
         LongAccumulator done = sc.longAccumulator("clearclip.images_done");
         if (processing > 0) {
             segment(s, plan, todo, processing, provenance, conf, loads, done, terminal);
         }
         todo.unpersist();
-        inputs.unpersist();
 
         describe("class statistics");
         long succeeded = 0;
@@ -165,12 +170,16 @@ public final class SegmentJob {
             }
         }
 
+        describe("error budget");
+        long outstanding = IncrementalFilter.outstandingFailures(spark, inputs, plan, s);
+        inputs.unpersist();
+
         Instant finished = Instant.now();
         double wall = (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0;
-        List<String> inputUris = s.inputs().uris().isEmpty() ? List.of(Redact.uri(s.inputs().manifest()))
-                : s.inputs().uris().stream().map(Redact::uri).toList();
+        List<String> inputUris = s.inputs().uris().isEmpty() ? List.of(Redact.text(s.inputs().manifest()))
+                : s.inputs().uris().stream().map(Redact::text).toList();
         RunRecord run = new RunRecord(runId, runDate, started, finished, "pending", inputUris,
-                Redact.uri(s.output().uri()), listed, listed - processing, processing, succeeded, failed,
+                Redact.text(s.output().uri()), listed, listed - processing, processing, succeeded, failed, outstanding,
                 loads.value(), wall, wall > 0 ? processing / wall : 0, plan.modelId(), plan.weightsSha256(),
                 plan.queries().stream().map(v -> v.vocabulary()).toList(), Provenances.runSettingsJson(plan, s),
                 provenance.codeVersion());
@@ -188,7 +197,8 @@ public final class SegmentJob {
         int partitions = e.partitions() != null ? e.partitions()
                 : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
                 (processing + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
-        SegmentTask task = new SegmentTask(planB, conf, provenance, e.batchSize(), e.maxFileBytes(), loads, done);
+        SegmentTask task = new SegmentTask(planB, conf, provenance, new SegmentTask.Limits(e.batchSize(),
+                e.maxFileBytes(), s.output().exportLabels(), TaskAttempts.of(sc)), loads, done);
         describe("segment " + processing + " images in " + partitions + " partitions");
         ImagesDoneListener listener = new ImagesDoneListener(done);
         sc.addSparkListener(listener);

@@ -1,5 +1,6 @@
 package dev.clearclip.job;
 
+import dev.clearclip.spark.TaskAttempts;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -7,7 +8,7 @@ import java.util.Map;
 
 /**
  * The session a {@code segment} run uses: the one spark-submit (or a test) already made, else an embedded one on
- * {@code --master} (default local[*]). S3A credentials come from the standard Hadoop/AWS providers, never from here.
+ * {@code --master} (default {@code local[*,4]}: tasks are retried as on a cluster). S3A credentials come from the standard Hadoop/AWS providers, never from here.
  */
 final class SparkSessions {
 
@@ -20,7 +21,7 @@ final class SparkSessions {
         if (master != null) {
             builder.master(master);
         } else if (!conf.contains("spark.master")) {
-            builder.master("local[*]");
+            builder.master(TaskAttempts.DEFAULT_LOCAL_MASTER);
         }
         extra.forEach(builder::config);
         return builder.getOrCreate();

@@ -21,6 +21,7 @@ import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.weights.ModelFolder;
 import dev.clearclip.weights.ModelLoader;
+import dev.clearclip.weights.HubAccess;
 import dev.clearclip.weights.ModelResolver;
 import dev.clearclip.weights.Towers;
 
@@ -61,8 +62,8 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
     }
 
     /** Driver side with hub access per the environment (HF_ENDPOINT, HF_HOME; offline also with HF_HUB_OFFLINE=1). */
-    public static PipelinePlan prepare(String modelArg, SegmentationRequest request, boolean offline) {
-        return prepare(ModelResolver.fromEnvironment(offline), EmbeddingCache.fromEnvironment(), modelArg, request);
+    public static PipelinePlan prepare(String modelArg, SegmentationRequest request, HubAccess hub) {
+        return prepare(ModelResolver.fromEnvironment(hub), EmbeddingCache.fromEnvironment(), modelArg, request);
     }
 
     /**
@@ -188,6 +189,36 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
      * What made vocabulary {@code v}'s labels, as stored with every row: model, vocabulary, its settings, outputs,
      * and the device and precision the encoder actually ran on.
      */
+    /**
+     * Vocabulary v's share of the rerun key: a hash of every segmentation setting that can change its labels
+     * (windows, thresholds, temperature, last block, precision and whatever a method adds), leaving out those that
+     * cannot (window batch, pixel limit) along with device, kernels and output options. Hashed from the settings'
+     * JSON so that a setting added later is covered without touching this.
+     */
+    public String labelSettingsHash(int v) {
+        Map<String, Object> labelSettings = new java.util.TreeMap<>(
+                JSON.convertValue(vocabularies.get(v).settings(), new com.fasterxml.jackson.core.type.TypeReference<
+                        Map<String, Object>>() { }));
+        labelSettings.keySet().removeAll(NOT_LABEL_SETTINGS);
+        try {
+            return sha256Hex(JSON.writeValueAsString(labelSettings)).substring(0, 16);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write settings as JSON", e);
+        }
+    }
+
+    private static final java.util.Set<String> NOT_LABEL_SETTINGS = java.util.Set.of("windowBatch", "maxPixels");
+
+    private static String sha256Hex(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String settingsJson(int v, String actualDevice, Precision actualPrecision) {
         VocabularyPlan vocabulary = vocabularies.get(v);
         Map<String, Object> m = new LinkedHashMap<>();

@@ -5,9 +5,11 @@ import dev.clearclip.image.ImageDecoder;
 import dev.clearclip.image.RgbImage;
 import dev.clearclip.inference.ImageInput;
 import dev.clearclip.inference.ImageOutcome;
+import dev.clearclip.inference.ImageOutcome.Failure;
 import dev.clearclip.inference.ImagePreparer;
 import dev.clearclip.inference.LabelMap;
 import dev.clearclip.inference.PreparedImage;
+import dev.clearclip.inference.RejectedInputException;
 import dev.clearclip.inference.SlidingWindowInference;
 import dev.clearclip.inference.VocabularyMask;
 import dev.clearclip.model.ClipModel;
@@ -16,6 +18,7 @@ import dev.clearclip.output.MaskEncoder;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.vocabulary.QueryEmbeddings;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,8 +157,11 @@ public final class SegmentationPipeline implements AutoCloseable {
             byte[] bytes;
             try {
                 bytes = in.bytes();
-            } catch (IOException | RuntimeException e) {
+            } catch (RejectedInputException | FileNotFoundException e) {
                 failed[i] = ImageOutcome.failed(in.uri(), -1, -1, "cannot read: " + describe(e));
+                continue;
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                failed[i] = ImageOutcome.failed(in.uri(), -1, -1, "cannot read: " + describe(e), Failure.READ);
                 continue;
             }
             try {
@@ -165,8 +171,11 @@ public final class SegmentationPipeline implements AutoCloseable {
                 }
             } catch (ImageDecodeException e) {
                 failed[i] = ImageOutcome.failed(in.uri(), -1, -1, e.reason().name().toLowerCase() + ": " + e.getMessage());
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (RuntimeException e) {
+                // the bytes were read: whatever the decoder throws on them, they fail the same way next time
                 failed[i] = ImageOutcome.failed(in.uri(), -1, -1, "decode failed: " + describe(e));
+            } catch (OutOfMemoryError e) {
+                failed[i] = ImageOutcome.failed(in.uri(), -1, -1, "decode failed: " + describe(e), Failure.ENGINE);
             }
         }
         return new Decoded(inputs, prepared, failed);
@@ -200,8 +209,8 @@ public final class SegmentationPipeline implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             if (outcomes[i] == null) {
                 PreparedImage any = batch.prepared()[0][i];
-                outcomes[i] = new ImageOutcome(batch.inputs().get(i).uri(), any.originalWidth(), any.originalHeight(),
-                        null, Arrays.asList(perImage[i]));
+                outcomes[i] = ImageOutcome.segmented(batch.inputs().get(i).uri(), any.originalWidth(),
+                        any.originalHeight(), Arrays.asList(perImage[i]));
             }
         }
         return Arrays.asList(outcomes);
@@ -240,9 +249,25 @@ public final class SegmentationPipeline implements AutoCloseable {
 
     private static List<LabelMap> failOne(int i, PreparedImage[] prepared, ImageOutcome[] outcomes, Decoded batch,
                                           Throwable e) {
-        outcomes[i] = ImageOutcome.failed(batch.inputs().get(i).uri(), prepared[i].originalWidth(),
-                prepared[i].originalHeight(), "inference failed: " + describe(e));
+        String uri = batch.inputs().get(i).uri();
+        int w = prepared[i].originalWidth();
+        int h = prepared[i].originalHeight();
+        String error = "inference failed: " + describe(e);
+        outcomes[i] = ImageOutcome.failed(uri, w, h, error, isEngineFailure(e) ? Failure.ENGINE : Failure.INPUT);
         return null;
+    }
+
+    /**
+     * An engine error (libtorch, CUDA) or running out of memory says nothing about the image: it is tried again
+     * later. Our own checks on an image (a size no window plan fits) fail the same way every time.
+     */
+    static boolean isEngineFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ai.djl.engine.EngineException || t instanceof VirtualMachineError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<VocabularyMask> encodeMasks(List<LabelMap> maps, Pass pass) {

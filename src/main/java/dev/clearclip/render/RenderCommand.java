@@ -1,5 +1,6 @@
 package dev.clearclip.render;
 
+import dev.clearclip.io.Redact;
 import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.eval.EvaluateCommand;
 import dev.clearclip.eval.HadoopFiles;
@@ -63,13 +64,13 @@ public final class RenderCommand implements Callable<Integer> {
                 spark = EvaluateCommand.session(parent.master, "clearclip render");
                 return run();
             } catch (IllegalArgumentException e) {
-                parent.stderr.println("clearclip render: " + e.getMessage());
+                parent.stderr.println("clearclip render: " + Redact.text(e.getMessage()));
                 return 2;
             } catch (AnalysisException e) {
                 parent.stderr.println("clearclip render: cannot read a table: " + e.getSimpleMessage());
                 return 2;
             } catch (Exception e) {
-                parent.stderr.println("clearclip render: failed: " + e);
+                parent.stderr.println("clearclip render: failed: " + Redact.text(e.toString()));
                 return 1;
             }
         }

@@ -1,5 +1,6 @@
 package dev.clearclip.spark;
 
+import dev.clearclip.weights.HubAccess;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
 import dev.clearclip.config.SegmentationRequest;
@@ -123,13 +124,13 @@ public final class ClearClipSegmenter extends Transformer {
         SegmentationRequest request = new SegmentationRequest(Arrays.asList(names),
                 $(preset).isEmpty() ? null : Preset.load($(preset)).settings(), overrides, output, $(device));
         var sc = dataset.sparkSession().sparkContext();
-        PipelinePlan plan = PipelinePlan.prepare($(model), request, false);
+        PipelinePlan plan = PipelinePlan.prepare($(model), request, HubAccess.DEFAULT);
         TaskDevice.checkOnDriver(sc.getConf(), plan.device(), plan.precision());
         Broadcast<PipelinePlan> planB = JavaSparkContext.fromSparkContext(sc).broadcast(plan);
         String uri = $(uriCol);
         int uriIndex = !uri.isEmpty() && Arrays.asList(schema.fieldNames()).contains(uri) ? schema.fieldIndex(uri) : -1;
-        TransformTask partition = new TransformTask(planB, batch, schema.fieldIndex($(inputCol)), uriIndex,
-                sc.longAccumulator("clearclip.model_loads"));
+        TransformTask partition = new TransformTask(planB, batch, TaskAttempts.of(sc), schema.fieldIndex($(inputCol)),
+                uriIndex, sc.longAccumulator("clearclip.model_loads"));
         return dataset.toDF().mapPartitions(partition, Encoders.row(out));
     }
 

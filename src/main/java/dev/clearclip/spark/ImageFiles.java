@@ -1,6 +1,8 @@
 package dev.clearclip.spark;
 
+import dev.clearclip.inference.RejectedInputException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -14,16 +16,33 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
+    /**
+     * What identifies this version of the file for the rerun key: the object's ETag where the file system gives one
+     * (s3a), else size and modification time. Null when it cannot be read now: the image is then judged by its read.
+     */
+    public static String fingerprint(String uri, Configuration conf) {
+        try {
+            Path path = new Path(uri);
+            FileStatus status = path.getFileSystem(conf).getFileStatus(path);
+            if (status instanceof EtagSource e && e.getEtag() != null && !e.getEtag().isEmpty()) {
+                return "etag:" + e.getEtag().replace("\"", "");
+            }
+            return "len:" + status.getLen() + ",mtime:" + status.getModificationTime();
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The file's bytes; an IOException names the problem (missing, too large, unreadable). */
     public static byte[] read(String uri, Configuration conf, long maxBytes) throws IOException {
         Path path = new Path(uri);
         FileSystem fs = path.getFileSystem(conf);
         FileStatus status = fs.getFileStatus(path);
         if (status.isDirectory()) {
-            throw new IOException("is a directory");
+            throw new RejectedInputException("is a directory");
         }
         if (status.getLen() > maxBytes) {
-            throw new IOException("file has " + status.getLen() + " bytes, over the limit of " + maxBytes
+            throw new RejectedInputException("file has " + status.getLen() + " bytes, over the limit of " + maxBytes
                     + " (--max-file-bytes)");
         }
         try (FSDataInputStream in = fs.open(path)) {

@@ -1,5 +1,6 @@
 package dev.clearclip.spark;
 
+import dev.clearclip.io.Redact;
 import dev.clearclip.inference.ClassRle;
 import dev.clearclip.inference.ClassStats;
 import dev.clearclip.inference.ImageOutcome;
@@ -21,10 +22,12 @@ public final class MaskRows {
 
     /**
      * Rows for every vocabulary of {@code vocabularies} whose name is not in {@code skip}; {@code settingsJson[v]}
-     * is what made vocabulary v's labels.
+     * is what made vocabulary v's labels and {@code settingsHash[v]} its rerun key's share of them. A transient
+     * failure gives rows marked retryable.
      */
     public static List<Row> of(String imageId, ImageOutcome outcome, List<QueryEmbeddings> vocabularies,
-                               String[] settingsJson, Collection<String> skip, Provenance p) {
+                               String[] settingsJson, String[] settingsHash, String sourceFingerprint,
+                               Collection<String> skip, Provenance p) {
         Timestamp now = new Timestamp(System.currentTimeMillis());
         List<Row> rows = new ArrayList<>(vocabularies.size());
         for (int v = 0; v < vocabularies.size(); v++) {
@@ -33,14 +36,16 @@ public final class MaskRows {
                 continue;
             }
             Object[] segment = segment(outcome, vocabulary);
-            String error = segment == null ? errorOf(outcome, vocabulary) : null;
+            String error = segment == null ? Redact.text(errorOf(outcome, vocabulary)) : null;
             if (segment == null) {
                 segment = new Object[]{vocabulary.vocabulary(), vocabulary.sha256(), null, null, null, null};
             }
             rows.add(RowFactory.create(imageId, outcome.uri(), size(outcome.width()), size(outcome.height()),
                     error == null ? MaskSchema.OK : MaskSchema.ERROR, error,
+                    error == null ? null : outcome.transientError(),
                     segment[0], segment[1], segment[2], segment[3], segment[4], segment[5],
-                    p.modelId(), p.weightsSha256(), settingsJson[v], p.codeVersion(), p.runId(), now, p.runDate()));
+                    p.modelId(), p.weightsSha256(), settingsJson[v], settingsHash[v], sourceFingerprint,
+                    p.codeVersion(), p.runId(), now, p.runDate()));
         }
         return rows;
     }

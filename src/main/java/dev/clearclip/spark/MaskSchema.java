@@ -5,7 +5,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Column layout of the {@code masks} table (one row per input image and vocabulary) and its nested structs. */
+/**
+ * Column layout of the {@code masks} table (one row per input image and vocabulary) and its nested structs. The rerun
+ * key of a row is (weights_sha256, vocabulary_sha256, settings_hash, source_fingerprint); {@code retryable} marks
+ * an error of the reading or the engine, which the next run tries again. Rows written before these columns existed
+ * read them as null, which matches any key.
+ */
 public final class MaskSchema {
 
     public static final StructType CLASS = new StructType()
@@ -36,11 +41,14 @@ public final class MaskSchema {
             .add("height", DataTypes.IntegerType, true)
             .add("status", DataTypes.StringType, false)
             .add("error", DataTypes.StringType, true)
+            .add("retryable", DataTypes.BooleanType, true)
             .add(SEGMENT_FIELDS[0]).add(SEGMENT_FIELDS[1]).add(SEGMENT_FIELDS[2]).add(SEGMENT_FIELDS[3])
             .add(SEGMENT_FIELDS[4]).add(SEGMENT_FIELDS[5])
             .add("model_id", DataTypes.StringType, false)
             .add("weights_sha256", DataTypes.StringType, true)
             .add("settings", DataTypes.StringType, false)
+            .add("settings_hash", DataTypes.StringType, true)
+            .add("source_fingerprint", DataTypes.StringType, true)
             .add("code_version", DataTypes.StringType, false)
             .add("run_id", DataTypes.StringType, false)
             .add("processed_at", DataTypes.TimestampType, false)

@@ -1,6 +1,9 @@
 package dev.clearclip.spark;
 
 import dev.clearclip.inference.ImageInput;
+import dev.clearclip.inference.ImageOutcome;
+import dev.clearclip.inference.RejectedInputException;
+import dev.clearclip.io.FileNames;
 import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.pipeline.SegmentationPipeline;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -8,32 +11,44 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The executor side of the {@code segment} job, one call per task: streams a partition of
- * {@code (uri, image_id, done_vocabularies)} rows through the pipeline (files are read in its decode stage) and
- * emits {@link MaskSchema#MASKS} rows; an unreadable file becomes an error row like an undecodable one.
+ * The executor side of the {@code segment} job, one call per task: streams a partition of {@link #INPUT_COLUMNS}
+ * rows through the pipeline (files are read in its decode stage) and emits {@link MaskSchema#MASKS} rows; an
+ * unreadable file becomes an error row like an undecodable one.
  */
 public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
+
+    /** The columns, in this order, of the rows a task takes. */
+    public static final List<String> INPUT_COLUMNS = List.of("uri", "image_id", "done_vocabularies",
+            "source_fingerprint");
+
+    /**
+     * @param maxFileBytes      files over this many bytes are error rows, never read
+     * @param idsAreFileNames   image ids will name files (label export): an id that cannot is an error row
+     * @param maxAttempts       attempts Spark gives each task ({@link TaskAttempts})
+     */
+    public record Limits(int batchSize, long maxFileBytes, boolean idsAreFileNames, int maxAttempts)
+            implements Serializable {
+    }
 
     private final Broadcast<PipelinePlan> plan;
     private final Broadcast<HadoopConf> conf;
     private final Provenance provenance;
-    private final int batchSize;
-    private final long maxFileBytes;
+    private final Limits limits;
     private final LongAccumulator modelLoads;
     private final LongAccumulator imagesDone;
 
-    public SegmentTask(Broadcast<PipelinePlan> plan, Broadcast<HadoopConf> conf, Provenance provenance, int batchSize,
-                       long maxFileBytes, LongAccumulator modelLoads, LongAccumulator imagesDone) {
+    public SegmentTask(Broadcast<PipelinePlan> plan, Broadcast<HadoopConf> conf, Provenance provenance, Limits limits,
+                       LongAccumulator modelLoads, LongAccumulator imagesDone) {
         this.plan = plan;
         this.conf = conf;
         this.provenance = provenance;
-        this.batchSize = batchSize;
-        this.maxFileBytes = maxFileBytes;
+        this.limits = limits;
         this.modelLoads = modelLoads;
         this.imagesDone = imagesDone;
     }
@@ -41,30 +56,40 @@ public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
         PipelinePlan p = plan.value();
-        return TaskPipeline.run(inputs, p, batchSize, modelLoads, imagesDone, this::input, new RowBuilder());
+        return TaskPipeline.run(inputs, p, limits.batchSize(), limits.maxAttempts(), modelLoads, imagesDone,
+                this::input, new RowBuilder());
     }
 
     private ImageInput input(Row row) {
         String uri = row.getString(0);
-        return new ImageInput(uri, () -> ImageFiles.read(uri, conf.value().get(), maxFileBytes));
+        String badId = limits.idsAreFileNames() ? FileNames.problem(row.getString(1)) : null;
+        if (badId != null) {
+            return new ImageInput(uri, () -> {
+                throw new RejectedInputException(badId + ", so it cannot name its exported label file");
+            });
+        }
+        return new ImageInput(uri, () -> ImageFiles.read(uri, conf.value().get(), limits.maxFileBytes()));
     }
 
-    /** Builds each vocabulary's settings JSON once per task, with the device and precision actually used. */
+    /** Builds each vocabulary's settings JSON and hash once per task, with the device and precision actually used. */
     private final class RowBuilder implements TaskPipeline.RowBuilder {
         private String[] settings;
+        private String[] hashes;
 
         @Override
-        public List<Row> rows(SegmentationPipeline pipeline, Row in, dev.clearclip.inference.ImageOutcome outcome) {
+        public List<Row> rows(SegmentationPipeline pipeline, Row in, ImageOutcome outcome) {
             if (settings == null) {
                 PipelinePlan p = pipeline.plan();
                 settings = new String[p.vocabularies().size()];
+                hashes = new String[settings.length];
                 for (int v = 0; v < settings.length; v++) {
                     settings[v] = p.settingsJson(v, pipeline.device(), pipeline.precision());
+                    hashes[v] = p.labelSettingsHash(v);
                 }
             }
             List<String> skip = in.isNullAt(2) ? List.of() : in.getList(2);
-            return MaskRows.of(in.getString(1), outcome, pipeline.plan().queries(), settings, Set.copyOf(skip),
-                    provenance);
+            return MaskRows.of(in.getString(1), outcome, pipeline.plan().queries(), settings, hashes,
+                    in.isNullAt(3) ? null : in.getString(3), Set.copyOf(skip), provenance);
         }
     }
 }

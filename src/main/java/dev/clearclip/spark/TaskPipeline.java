@@ -34,8 +34,8 @@ final class TaskPipeline {
     private TaskPipeline() {
     }
 
-    static Iterator<Row> run(Iterator<Row> rows, PipelinePlan plan, int batchSize, LongAccumulator loads,
-                             LongAccumulator imagesDone, Function<Row, ImageInput> toInput,
+    static Iterator<Row> run(Iterator<Row> rows, PipelinePlan plan, int batchSize, int maxAttempts,
+                             LongAccumulator loads, LongAccumulator imagesDone, Function<Row, ImageInput> toInput,
                              RowBuilder toRows) {
         if (!rows.hasNext()) {
             return List.<Row>of().iterator(); // an empty partition loads nothing
@@ -61,6 +61,8 @@ final class TaskPipeline {
         };
         PipelinedBatches<?> outcomes = pipeline.segmentStream(inputs, batchSize);
         TaskContext task = TaskContext.get();
+        // another attempt is left: a transient failure fails the task so that Spark retries it, maybe elsewhere
+        boolean retryLeft = task != null && task.attemptNumber() + 1 < maxAttempts;
         if (task != null) {
             task.addTaskCompletionListener(new TaskCompletionListener() {
                 @Override
@@ -77,7 +79,12 @@ final class TaskPipeline {
             public boolean hasNext() {
                 while (!ready.hasNext() && outcomes.hasNext()) {
                     ImageOutcome o = outcomes.next();
-                    ready = toRows.rows(pipeline, pending.poll(), o).iterator();
+                    Row in = pending.poll();
+                    ENGINE_HEALTH.record(o);
+                    if (o.transientError() && retryLeft) {
+                        throw new TransientImageFailure(o.uri(), o.error(), task.attemptNumber() + 1, maxAttempts);
+                    }
+                    ready = toRows.rows(pipeline, in, o).iterator();
                     if (imagesDone != null) {
                         imagesDone.add(1); // per image: running tasks report it with their heartbeats
                     }
@@ -93,6 +100,16 @@ final class TaskPipeline {
                 return ready.next();
             }
         };
+    }
+
+    private static final EngineHealth ENGINE_HEALTH = new EngineHealth();
+
+    /** Fails a task attempt on an image that could not be read or segmented for a reason that may pass. */
+    static final class TransientImageFailure extends RuntimeException {
+        TransientImageFailure(String uri, String error, int attempt, int attempts) {
+            super("transient failure on " + dev.clearclip.io.Redact.text(uri) + " (task attempt " + attempt + " of "
+                    + attempts + ", retried): " + dev.clearclip.io.Redact.text(error));
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.clearclip.spark;
 
 import dev.clearclip.inference.ImageInput;
 import dev.clearclip.inference.ImageOutcome;
+import dev.clearclip.inference.RejectedInputException;
 import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.vocabulary.QueryEmbeddings;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -10,7 +11,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,13 +20,16 @@ final class TransformTask implements MapPartitionsFunction<Row, Row> {
 
     private final Broadcast<PipelinePlan> plan;
     private final int batchSize;
+    private final int maxAttempts;
     private final int bytesIndex;
     private final int uriIndex;
     private final LongAccumulator loads;
 
-    TransformTask(Broadcast<PipelinePlan> plan, int batchSize, int bytesIndex, int uriIndex, LongAccumulator loads) {
+    TransformTask(Broadcast<PipelinePlan> plan, int batchSize, int maxAttempts, int bytesIndex, int uriIndex,
+                  LongAccumulator loads) {
         this.plan = plan;
         this.batchSize = batchSize;
+        this.maxAttempts = maxAttempts;
         this.bytesIndex = bytesIndex;
         this.uriIndex = uriIndex;
         this.loads = loads;
@@ -34,7 +37,7 @@ final class TransformTask implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        return TaskPipeline.run(rows, plan.value(), batchSize, loads, null, this::input,
+        return TaskPipeline.run(rows, plan.value(), batchSize, maxAttempts, loads, null, this::input,
                 (pipeline, in, outcome) -> List.of(append(in, outcome, pipeline.plan().queries())));
     }
 
@@ -42,7 +45,7 @@ final class TransformTask implements MapPartitionsFunction<Row, Row> {
         String name = uriIndex >= 0 && !r.isNullAt(uriIndex) ? String.valueOf(r.get(uriIndex)) : "row";
         if (r.isNullAt(bytesIndex)) {
             return new ImageInput(name, () -> {
-                throw new IOException("no image bytes (null)");
+                throw new RejectedInputException("no image bytes (null)");
             });
         }
         return new ImageInput(name, (byte[]) r.get(bytesIndex));

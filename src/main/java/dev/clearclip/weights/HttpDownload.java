@@ -31,15 +31,19 @@ final class HttpDownload {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** A commit becomes a cache folder name: anything but a full hash (a path, {@code ..}) is refused. */
+    static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
     private final HttpClient http;
     private final String token;
     private final int maxRedirects;
+    private final boolean allowInsecure;
 
-    HttpDownload(HttpClient http, String token, int maxRedirects) {
+    HttpDownload(HttpClient http, String token, int maxRedirects, boolean allowInsecure) {
         this.http = http;
         this.token = token;
         this.maxRedirects = maxRedirects;
+        this.allowInsecure = allowInsecure;
     }
 
     Result to(URI uri, Path partial) throws IOException, TransientException {
@@ -132,7 +136,14 @@ final class HttpDownload {
                 throw new WeightsException("interrupted while downloading " + uri, e);
             }
             // the hub's first answer carries the commit and the LFS sha256; a CDN it redirects to does not
-            commit = commit != null ? commit : response.headers().firstValue("X-Repo-Commit").orElse(null);
+            if (commit == null) {
+                commit = response.headers().firstValue("X-Repo-Commit").orElse(null);
+                if (commit != null && !COMMIT.matcher(commit).matches()) {
+                    response.body().close();
+                    throw new WeightsException("hub answered X-Repo-Commit '" + abbreviate(commit) + "' for " + uri
+                            + ", which is not a 40-hex commit hash");
+                }
+            }
             linkedEtag = linkedEtag != null ? linkedEtag : response.headers().firstValue("X-Linked-Etag").orElse(null);
             int status = response.statusCode();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
@@ -141,9 +152,25 @@ final class HttpDownload {
             response.body().close();
             String location = response.headers().firstValue("Location")
                     .orElseThrow(() -> new TransientException(status + " without Location from " + uri));
-            current = current.resolve(location);
+            URI next = current.resolve(location);
+            if (!redirectAllowed(current, next, allowInsecure)) {
+                throw new WeightsException(uri + " redirects to " + next.getScheme() + "://" + next.getHost()
+                        + ", plain http that could be overheard; refused (pass --allow-insecure-hub to allow it)");
+            }
+            current = next;
         }
         throw new WeightsException("more than " + maxRedirects + " redirects downloading " + uri);
+    }
+
+    /** Never from https down to http, nor to plain http off loopback, unless the user allowed insecure hubs. */
+    static boolean redirectAllowed(URI from, URI to, boolean allowInsecure) {
+        boolean downgrade = "https".equalsIgnoreCase(from.getScheme()) && !"https".equalsIgnoreCase(to.getScheme());
+        return allowInsecure || !(downgrade || HubSettings.isInsecure(to));
+    }
+
+    private static String abbreviate(String header) {
+        String printable = header.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 60 ? printable : printable.substring(0, 60) + "...";
     }
 
     private static boolean sameOrigin(URI a, URI b) {

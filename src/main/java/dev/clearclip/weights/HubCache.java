@@ -31,7 +31,9 @@ final class HubCache {
         String commit = revision;
         if (!revision.matches("[0-9a-f]{40}") && Files.isRegularFile(ref)) {
             try {
-                commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
+                String pointed = Files.readString(ref, StandardCharsets.UTF_8).strip();
+                // a ref file is a folder name to be: a damaged or planted one is ignored, not followed
+                commit = HttpDownload.COMMIT.matcher(pointed).matches() ? pointed : revision;
             } catch (IOException e) {
                 commit = revision;
             }

@@ -56,6 +56,11 @@ public final class HubClient {
                     + " is not fully cached: missing " + String.join(", or ", cache.missing(repoId, revision))
                     + " in " + cache.snapshotDir(repoId, revision));
         }
+        if (HubSettings.isInsecure(settings.endpoint()) && !settings.allowInsecure()) {
+            throw new WeightsException("hub endpoint " + settings.endpoint() + " (HF_ENDPOINT) is plain http to a host"
+                    + " other than loopback, which would send the token and weights in clear: use https, or pass"
+                    + " --allow-insecure-hub for a trusted mirror");
+        }
         List<String> notFound = new ArrayList<>();
         for (ModelLayout layout : ModelLayout.values()) {
             Path config = fetch(repoId, revision, layout.configFileName());
@@ -88,7 +93,8 @@ public final class HubClient {
                 sleep(backoff.multipliedBy(1L << Math.min(attempt - 1, 10)));
             }
             try {
-                HttpDownload.Result result = new HttpDownload(http, settings.token(), MAX_REDIRECTS).to(uri, partial);
+                HttpDownload.Result result = new HttpDownload(http, settings.token(), MAX_REDIRECTS,
+                        settings.allowInsecure()).to(uri, partial);
                 if (result.status() == 404) {
                     return null;
                 }

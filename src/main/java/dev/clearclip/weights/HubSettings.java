@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param cacheDir the hub cache ({@code $HF_HOME/hub}), holding {@code models--org--name/...}
  * @param token    bearer token or null; never printed
  */
-public record HubSettings(URI endpoint, Path cacheDir, String token, boolean offline) {
+public record HubSettings(URI endpoint, Path cacheDir, String token, boolean offline, boolean allowInsecure) {
 
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
@@ -28,6 +28,21 @@ public record HubSettings(URI endpoint, Path cacheDir, String token, boolean off
         token = token == null || token.isBlank() ? null : token.strip();
     }
 
+    public HubSettings(URI endpoint, Path cacheDir, String token, boolean offline) {
+        this(endpoint, cacheDir, token, offline, false);
+    }
+
+    /** Loopback hosts, where plain http cannot be overheard (tests, a local mirror). */
+    public static boolean isLoopback(URI uri) {
+        String host = uri.getHost();
+        return host != null && (host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost") || host.equals("[::1]")
+                || host.equals("::1"));
+    }
+
+    /** Plain http to a host other than loopback: refused unless {@code --allow-insecure-hub}. */
+    public static boolean isInsecure(URI uri) {
+        return !"https".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri);
+    }
     /** HF_ENDPOINT, HF_HUB_CACHE / HF_HOME (default ~/.cache/huggingface), HF_TOKEN or $HF_HOME/token, HF_HUB_OFFLINE. */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
         String endpoint = env.getOrDefault("HF_ENDPOINT", DEFAULT_ENDPOINT).replaceAll("/+$", "");
@@ -50,8 +65,9 @@ public record HubSettings(URI endpoint, Path cacheDir, String token, boolean off
         return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
     }
 
-    public HubSettings withOffline(boolean offline) {
-        return new HubSettings(endpoint, cacheDir, token, offline);
+    /** These settings as the user's flags narrow or widen them ({@code --offline} adds to HF_HUB_OFFLINE). */
+    public HubSettings with(HubAccess access) {
+        return new HubSettings(endpoint, cacheDir, token, offline || access.offline(), access.allowInsecure());
     }
 
     private static boolean isTrue(String value) {
@@ -64,6 +80,6 @@ public record HubSettings(URI endpoint, Path cacheDir, String token, boolean off
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", token="
-                + (token == null ? "none" : "***") + ", offline=" + offline + "]";
+                + (token == null ? "none" : "***") + ", offline=" + offline + ", allowInsecure=" + allowInsecure + "]";
     }
 }

@@ -18,9 +18,8 @@ public final class ModelResolver {
         this.hub = hub;
     }
 
-    public static ModelResolver fromEnvironment(boolean offline) {
-        HubSettings settings = HubSettings.fromEnvironment();
-        return new ModelResolver(new HubClient(offline ? settings.withOffline(true) : settings));
+    public static ModelResolver fromEnvironment(HubAccess access) {
+        return new ModelResolver(new HubClient(HubSettings.fromEnvironment().with(access)));
     }
 
     public ModelFolder resolve(String model) {

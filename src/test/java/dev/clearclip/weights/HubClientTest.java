@@ -47,6 +47,7 @@ class HubClientTest {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile String requiredToken;
     private volatile URI redirectWeightsTo;
+    private volatile String commitHeader = COMMIT;
 
     @BeforeEach
     void start() throws IOException {
@@ -78,7 +79,7 @@ class HubClientTest {
             ex.sendResponseHeaders(404, -1);
         } else {
             byte[] body = Files.readAllBytes(FILES.get(name));
-            ex.getResponseHeaders().add("X-Repo-Commit", COMMIT);
+            ex.getResponseHeaders().add("X-Repo-Commit", commitHeader);
             long from = range == null ? 0 : Long.parseLong(range.replaceAll("bytes=(\\d+)-", "$1"));
             if (from > 0) {
                 ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
@@ -207,6 +208,56 @@ class HubClientTest {
         } finally {
             cdn.stop(0);
         }
+    }
+
+    @Test
+    void aCommitHeaderThatIsNotAHashNeverBecomesAFolder() throws IOException {
+        commitHeader = "../../../escaped";
+        WeightsException e = assertThrows(WeightsException.class,
+                () -> client(false, null).download("org/tiny", "main", "org/tiny"));
+        assertTrue(e.getMessage().contains("not a 40-hex commit"), e.getMessage());
+        try (var all = Files.walk(cache.getParent(), 2)) {
+            assertFalse(all.anyMatch(p -> p.getFileName().toString().equals("escaped")));
+        }
+    }
+
+    @Test
+    void aPlantedRefFileIsNotFollowed() throws IOException {
+        Path ref = cache.resolve("models--org--tiny/refs/main");
+        Files.createDirectories(ref.getParent());
+        Files.writeString(ref, "../../../../elsewhere");
+        assertEquals(cache.resolve("models--org--tiny/snapshots/main"), new HubCache(cache).snapshotDir("org/tiny", "main"));
+    }
+
+    @Test
+    void plainHttpOffLoopbackIsRefusedBeforeAnyRequest() {
+        HubClient insecure = new HubClient(new HubSettings(URI.create("http://hub.example.invalid"), cache, "hf_secret",
+                false), 1, Duration.ZERO);
+        WeightsException e = assertThrows(WeightsException.class,
+                () -> insecure.download("org/tiny", "main", "org/tiny"));
+        assertTrue(e.getMessage().contains("--allow-insecure-hub"), e.getMessage());
+        assertFalse(e.getMessage().contains("hf_secret"), e.getMessage());
+    }
+
+    @Test
+    void redirectsToPlainHttpOffLoopbackAreRefused() {
+        redirectWeightsTo = URI.create("http://cdn.example.invalid/blob");
+        WeightsException e = assertThrows(WeightsException.class,
+                () -> client(false, null).download("org/tiny", "main", "org/tiny"));
+        assertTrue(e.getMessage().contains("refused"), e.getMessage());
+    }
+
+    @Test
+    void redirectRules() {
+        URI https = URI.create("https://huggingface.co/x");
+        URI loopHttp = URI.create("http://127.0.0.1:8080/x");
+        assertFalse(HttpDownload.redirectAllowed(https, URI.create("http://cdn.example/x"), false));
+        assertFalse(HttpDownload.redirectAllowed(https, loopHttp, false), "https -> http is a downgrade even to loopback");
+        assertTrue(HttpDownload.redirectAllowed(https, URI.create("https://cdn-lfs.hf.co/x"), false));
+        assertTrue(HttpDownload.redirectAllowed(loopHttp, URI.create("http://localhost:9/x"), false));
+        assertTrue(HttpDownload.redirectAllowed(https, URI.create("http://cdn.example/x"), true));
+        assertTrue(HubSettings.isInsecure(URI.create("http://mirror:8080")));
+        assertFalse(HubSettings.isInsecure(URI.create("http://[::1]:8080")));
     }
 
     @Test
