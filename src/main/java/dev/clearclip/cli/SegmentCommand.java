@@ -48,7 +48,9 @@ public final class SegmentCommand implements Callable<Integer> {
     boolean overwrite;
     @Option(names = "--retry-errors", description = "redo images whose previous row is an error")
     boolean retryErrors;
-    @Option(names = "--max-error-rate", paramLabel = "R", description = "fail the run when failed/processed > R")
+    @Option(names = "--max-error-rate", paramLabel = "R",
+            description = "fail the run (exit 1) when more than this share of the input's images is failed in the table"
+                    + " after the run, whichever run failed them")
     Double maxErrorRate;
     @Option(names = "--export-labels", description = "also write VOC-style label PNGs under OUTPUT/labels")
     boolean exportLabels;
@@ -62,6 +64,14 @@ public final class SegmentCommand implements Callable<Integer> {
     int batchSize = 8;
     @Option(names = "--max-file-bytes", paramLabel = "N", description = "larger files are error rows (default 256 MiB)")
     long maxFileBytes = 256L << 20;
+    @Option(names = "--lease-timeout", paramLabel = "S",
+            description = "a lease on the output whose heartbeat is older than S seconds is a dead run's and is taken"
+                    + " over (default 120)")
+    int leaseTimeout = JobSettings.Destination.DEFAULT_LEASE_TIMEOUT_SECONDS;
+    @Option(names = "--commit-every", paramLabel = "N",
+            description = "commit the rows of every N images (a wave) before the next: a crash loses at most one wave"
+                    + " (default: about an hour of the executors' work, from their number)")
+    Long commitEvery;
     @Option(names = "--progress-interval", paramLabel = "S", description = "seconds between progress lines (default 30)")
     int progressSeconds = 30;
 
@@ -102,8 +112,10 @@ public final class SegmentCommand implements Callable<Integer> {
 
     JobSettings settings() {
         return new JobSettings(new JobSettings.Sources(inputs, recursive, extensions, manifest),
-                new JobSettings.Destination(output, overwrite, retryErrors, maxErrorRate, exportLabels, runId), model,
+                new JobSettings.Destination(output, overwrite, retryErrors, maxErrorRate, exportLabels, runId,
+                        leaseTimeout), model,
                 segmentation.request(),
-                new JobSettings.Execution(partitions, imagesPerPartition, batchSize, maxFileBytes, progressSeconds));
+                new JobSettings.Execution(partitions, imagesPerPartition, batchSize, maxFileBytes, progressSeconds,
+                        commitEvery));
     }
 }

@@ -30,6 +30,8 @@ public final class MasksTable {
     /** array of struct(class_id, name, pixels, fraction, mean_confidence) */
     public static final String CLASSES = "classes";
     public static final String RUN_ID = "run_id";
+    /** true on an error of the reading or the engine, which the next run tries again */
+    public static final String RETRYABLE = "retryable";
     public static final String OK = "ok";
 
     /** where each canonical column lives in the table; {@code processedAt} may be null (then any row of an image) */
@@ -54,8 +56,9 @@ public final class MasksTable {
         this.columns = columns;
     }
 
+    /** The job's own {@code masks}, read with its schema: a folder a crashed first run left empty reads as no rows. */
     public static MasksTable read(SparkSession spark, String uri) {
-        return new MasksTable(spark.read().parquet(uri), Columns.DEFAULT);
+        return new MasksTable(spark.read().schema(dev.clearclip.spark.MaskSchema.MASKS).parquet(uri), Columns.DEFAULT);
     }
 
     /** all rows in the canonical columns, one per (image, vocabulary, run) as written */
@@ -65,7 +68,13 @@ public final class MasksTable {
         return table.select(col(c.imageId()).as(IMAGE_ID), col(c.uri()).as(URI), col(c.width()).as(WIDTH),
                 col(c.height()).as(HEIGHT), col(c.status()).as(STATUS), col(c.error()).as(ERROR),
                 col(c.vocabulary()).as(VOCABULARY), col(c.maskPng()).as(MASK_PNG), col(c.classes()).as(CLASSES),
-                col(c.runId()).as(RUN_ID), processed.as("processed_at"));
+                col(c.runId()).as(RUN_ID), processed.as("processed_at"), retryable().as(RETRYABLE));
+    }
+
+    /** The job's retryable flag; tables of other tools (and the job's before it existed) have none: null. */
+    private Column retryable() {
+        return java.util.Arrays.asList(table.columns()).contains(RETRYABLE) ? col(RETRYABLE)
+                : lit(null).cast("boolean");
     }
 
     public List<String> vocabularies() {
@@ -92,17 +101,18 @@ public final class MasksTable {
     }
 
     /**
-     * One row per image for a vocabulary (and run, when {@code runId} is not null): the newest ok row, else the
-     * newest error row. Reruns append rows, so an image can have several.
+     * The reader rule: one current row per image for a vocabulary (and run, when {@code runId} is not null). Reruns
+     * append rows (a changed setting or source gives a new row beside the old one), so the current row is the
+     * newest, except that a retryable error never hides an earlier row: it is the newest only when nothing else is.
      */
     public Dataset<Row> latest(String vocabulary, String runId) {
         Dataset<Row> rows = rows().where(col(VOCABULARY).equalTo(lit(vocabulary)));
         if (runId != null) {
             rows = rows.where(col(RUN_ID).equalTo(lit(runId)));
         }
-        var newestOkFirst = Window.partitionBy(IMAGE_ID).orderBy(
-                when(col(STATUS).equalTo(lit(OK)), 0).otherwise(1), col("processed_at").desc_nulls_last());
-        return rows.withColumn("_rank", row_number().over(newestOkFirst)).where(col("_rank").equalTo(1))
+        var current = Window.partitionBy(IMAGE_ID).orderBy(
+                when(col(RETRYABLE).eqNullSafe(lit(true)), 1).otherwise(0), col("processed_at").desc_nulls_last());
+        return rows.withColumn("_rank", row_number().over(current)).where(col("_rank").equalTo(1))
                 .drop("_rank");
     }
 }

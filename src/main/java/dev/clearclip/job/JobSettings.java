@@ -41,11 +41,16 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
     /**
      * Where the tables go and what a rerun redoes.
      *
-     * @param maxErrorRate fail the run when failed/processed exceeds this; null = never
+     * @param maxErrorRate        fail the run when the input's images failed in the table exceed this share; null = never
+     * @param leaseTimeoutSeconds a lease on the output whose heartbeat is older than this is a dead run's
      */
     public record Destination(String uri, boolean overwrite, boolean retryErrors, Double maxErrorRate,
-                              boolean exportLabels, String runId) {
+                              boolean exportLabels, String runId, int leaseTimeoutSeconds) {
+        public static final int DEFAULT_LEASE_TIMEOUT_SECONDS = 120;
+
         public Destination {
+            require(leaseTimeoutSeconds >= 10 && leaseTimeoutSeconds <= 86_400,
+                    "--lease-timeout must be in [10, 86400] seconds, got " + leaseTimeoutSeconds);
             require(uri != null && !uri.isBlank(), "--output URI is required");
             uri = uri.replaceFirst("/+$", "");
             require(maxErrorRate == null || (maxErrorRate >= 0 && maxErrorRate <= 1),
@@ -55,16 +60,23 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
         public String table(String name) {
             return uri + "/" + name;
         }
+
+        /** Heartbeats come three times per timeout, at most every 20 s: one lost beat never looks like a dead run. */
+        public java.time.Duration leaseHeartbeat() {
+            return java.time.Duration.ofMillis(Math.min(20_000L, leaseTimeoutSeconds * 1000L / 3));
+        }
     }
 
     /**
      * How the work is spread and paced.
      *
-     * @param partitions fixed partition count, or null to size by {@code imagesPerPartition}
+     * @param partitions  fixed partition count, or null to size by {@code imagesPerPartition}
+     * @param commitEvery images per wave (each wave is committed before the next starts), or null for the default
      */
     public record Execution(Integer partitions, int imagesPerPartition, int batchSize, long maxFileBytes,
-                            int progressSeconds) {
+                            int progressSeconds, Long commitEvery) {
         public Execution {
+            require(commitEvery == null || commitEvery > 0, "--commit-every must be positive, got " + commitEvery);
             require(partitions == null || partitions > 0, "--partitions must be positive, got " + partitions);
             require(imagesPerPartition > 0, "--images-per-partition must be positive, got " + imagesPerPartition);
             require(batchSize > 0 && batchSize <= 4096, "--batch-size must be in [1, 4096], got " + batchSize);

@@ -14,8 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code runs} row of one run (also written as JSON). Holds URIs and settings, never credentials. */
-public record RunRecord(String runId, String runDate, Instant startedAt, Instant finishedAt, String status,
+/**
+ * One {@code runs} row of a run (also written as JSON). A run writes a row when it starts ({@code running}), one
+ * per committed wave and one at its end; its current state is its newest row by {@code updated_at}. Holds URIs and
+ * settings, never credentials.
+ *
+ * @param finishedAt null while the run is running
+ */
+public record RunRecord(String runId, String runDate, Instant startedAt, Instant finishedAt, Instant updatedAt,
+                        String status, int wavesTotal, int wavesCommitted,
                         List<String> inputs, String output, long listed, long skipped, long processed,
                         long succeeded, long failed, long outstandingFailed, long modelLoads, double wallSeconds, double imagesPerSecond,
                         String modelId, String weightsSha256, List<String> vocabularies, String settings,
@@ -24,8 +31,11 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
     static final StructType SCHEMA = new StructType()
             .add("run_id", DataTypes.StringType, false)
             .add("started_at", DataTypes.TimestampType, false)
-            .add("finished_at", DataTypes.TimestampType, false)
+            .add("finished_at", DataTypes.TimestampType, true)
+            .add("updated_at", DataTypes.TimestampType, true)
             .add("status", DataTypes.StringType, false)
+            .add("waves_total", DataTypes.IntegerType, true)
+            .add("waves_committed", DataTypes.IntegerType, true)
             .add("inputs", DataTypes.createArrayType(DataTypes.StringType), false)
             .add("output", DataTypes.StringType, false)
             .add("listed", DataTypes.LongType, false)
@@ -46,6 +56,21 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** This row with another state. */
+    RunRecord with(String newStatus, Instant finished, Instant updated, int committed) {
+        return new RunRecord(runId, runDate, startedAt, finished, updated, newStatus, wavesTotal, committed, inputs,
+                output, listed, skipped, processed, succeeded, failed, outstandingFailed, modelLoads, wallSeconds,
+                imagesPerSecond, modelId, weightsSha256, vocabularies, settings, codeVersion);
+    }
+
+    /** Counts as they stand (at a wave or at the end). */
+    RunRecord withCounts(long newSucceeded, long newFailed, long newOutstanding, long loads, double wall) {
+        return new RunRecord(runId, runDate, startedAt, finishedAt, updatedAt, status, wavesTotal, wavesCommitted,
+                inputs, output, listed, skipped, processed, newSucceeded, newFailed, newOutstanding, loads, wall,
+                wall > 0 ? (newSucceeded + newFailed) / wall : 0, modelId, weightsSha256, vocabularies, settings,
+                codeVersion);
+    }
+
     public double errorRate() {
         return processed == 0 ? 0 : (double) failed / processed;
     }
@@ -61,7 +86,8 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
     // JavaConverters (deprecated in 2.13) is the converter both Scala 2.12 (-Pspark35) and 2.13 have
     @SuppressWarnings("deprecation")
     Row toRow() {
-        return RowFactory.create(runId, Timestamp.from(startedAt), Timestamp.from(finishedAt), status, scala.collection.JavaConverters.asScalaBuffer(inputs).toList(), output,
+        return RowFactory.create(runId, Timestamp.from(startedAt), finishedAt == null ? null : Timestamp.from(finishedAt),
+                Timestamp.from(updatedAt), status, wavesTotal, wavesCommitted, scala.collection.JavaConverters.asScalaBuffer(inputs).toList(), output,
                 listed, skipped, processed, succeeded, failed, outstandingFailed, modelLoads, wallSeconds, imagesPerSecond, modelId,
                 weightsSha256, scala.collection.JavaConverters.asScalaBuffer(vocabularies).toList(), settings, codeVersion,
                 runDate);
@@ -72,8 +98,11 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
         m.put("run_id", runId);
         m.put("run_date", runDate);
         m.put("started_at", startedAt.toString());
-        m.put("finished_at", finishedAt.toString());
+        m.put("finished_at", finishedAt == null ? null : finishedAt.toString());
+        m.put("updated_at", updatedAt.toString());
         m.put("status", status);
+        m.put("waves_total", wavesTotal);
+        m.put("waves_committed", wavesCommitted);
         m.put("inputs", inputs);
         m.put("output", output);
         m.put("listed", listed);

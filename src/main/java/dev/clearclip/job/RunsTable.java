@@ -2,34 +2,129 @@ package dev.clearclip.job;
 
 import dev.clearclip.spark.HadoopConf;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code runs} table (one row per run, appended) and its JSON copy {@code runs_json/<run_id>.json}. */
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+/**
+ * The {@code runs} table and its JSON copy {@code runs_json/<run_id>.json}. Rows are appended as a run moves
+ * ({@code running} at its start and after each committed wave, then its end state); a run's current state is its
+ * newest row by {@code updated_at}. A run still {@code running} when another run holds the output's lease died:
+ * it is marked {@code abandoned}.
+ */
 final class RunsTable {
 
+    static final String RUNNING = "running";
     static final String SUCCEEDED = "succeeded";
     static final String FAILED_ERROR_RATE = "failed_error_rate";
+    static final String FAILED = "failed";
+    static final String ABANDONED = "abandoned";
 
     private RunsTable() {
     }
 
     static RunRecord finish(RunRecord r, Double maxErrorRate) {
         String status = maxErrorRate != null && r.outstandingErrorRate() > maxErrorRate ? FAILED_ERROR_RATE : SUCCEEDED;
-        return new RunRecord(r.runId(), r.runDate(), r.startedAt(), r.finishedAt(), status, r.inputs(), r.output(),
-                r.listed(), r.skipped(), r.processed(), r.succeeded(), r.failed(), r.outstandingFailed(), r.modelLoads(), r.wallSeconds(),
-                r.imagesPerSecond(), r.modelId(), r.weightsSha256(), r.vocabularies(), r.settings(), r.codeVersion());
+        Instant now = Instant.now();
+        return r.with(status, now, now, r.wavesCommitted());
     }
 
     static void write(SparkSession spark, RunRecord run, JobSettings s, HadoopConf conf) throws IOException {
-        spark.sparkContext().setJobDescription("clearclip: record run " + run.runId());
+        spark.sparkContext().setJobDescription("clearclip: record run " + run.runId() + " " + run.status());
         spark.createDataFrame(List.of(run.toRow()), RunRecord.SCHEMA).coalesce(1)
                 .write().mode(SaveMode.Append).parquet(s.table("runs"));
         LabelExport.write(new Path(s.table("runs_json") + "/" + run.runId() + ".json"),
                 run.toJson().getBytes(StandardCharsets.UTF_8), conf);
+    }
+
+    /** Each run's newest row. */
+    private static Dataset<Row> current(SparkSession spark, JobSettings s) {
+        Dataset<Row> runs = spark.read().schema(RunRecord.SCHEMA).parquet(s.table("runs"));
+        var newest = Window.partitionBy("run_id").orderBy(col("updated_at").desc_nulls_last(),
+                col("finished_at").desc_nulls_first());
+        return runs.withColumn("_rank", row_number().over(newest)).where(col("_rank").equalTo(1)).drop("_rank");
+    }
+
+    /**
+     * Abandoned runs whose committed waves have no statistics yet (an abandoned row without {@code finished_at});
+     * {@link #statisticsBuilt} records them built.
+     */
+    static List<String> withoutStatistics(SparkSession spark, JobSettings s, String current) {
+        if (!IncrementalFilter.exists(spark, s.table("runs"))) {
+            return List.of();
+        }
+        return current(spark, s).where(col("status").equalTo(lit(ABANDONED)).and(col("finished_at").isNull())
+                        .and(col("run_id").notEqual(lit(current))))
+                .select("run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    /** A second abandoned row, with {@code finished_at}: that run's statistics are built. */
+    static void statisticsBuilt(SparkSession spark, JobSettings s, String runId) {
+        Row last = current(spark, s).where(col("run_id").equalTo(lit(runId))).first();
+        Object[] values = new Object[last.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = last.get(i);
+        }
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        values[last.fieldIndex("finished_at")] = now;
+        values[last.fieldIndex("updated_at")] = now;
+        spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), RunRecord.SCHEMA).coalesce(1)
+                .write().mode(SaveMode.Append).parquet(s.table("runs"));
+    }
+
+    /** Images per second of the newest finished run that segmented anything, or 0 when there is none. */
+    static double lastPace(SparkSession spark, JobSettings s) {
+        if (!IncrementalFilter.exists(spark, s.table("runs"))) {
+            return 0;
+        }
+        List<Row> last = spark.read().schema(RunRecord.SCHEMA).parquet(s.table("runs"))
+                .where(col("status").isin(SUCCEEDED, FAILED_ERROR_RATE).and(col("processed").gt(0)))
+                .orderBy(col("updated_at").desc_nulls_last()).select("images_per_second").limit(1).collectAsList();
+        return last.isEmpty() || last.get(0).isNullAt(0) ? 0 : last.get(0).getDouble(0);
+    }
+
+    /**
+     * Runs whose newest row is still {@code running} (other than {@code current}): called with the output's lease
+     * held, so they are dead. Each gets an {@code abandoned} row; their ids are returned so that their committed
+     * waves' statistics can be built.
+     */
+    static List<String> markAbandoned(SparkSession spark, JobSettings s, String current) {
+        if (!IncrementalFilter.exists(spark, s.table("runs"))) {
+            return List.of();
+        }
+        List<Row> dead = current(spark, s).where(col("status").equalTo(lit(RUNNING))
+                .and(col("run_id").notEqual(lit(current)))).collectAsList();
+        if (dead.isEmpty()) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<Row> marked = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Row r : dead) {
+            Object[] values = new Object[r.length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = r.get(i);
+            }
+            values[r.fieldIndex("status")] = ABANDONED;
+            values[r.fieldIndex("updated_at")] = java.sql.Timestamp.from(now);
+            marked.add(org.apache.spark.sql.RowFactory.create(values));
+            ids.add(r.getString(r.fieldIndex("run_id")));
+        }
+        spark.sparkContext().setJobDescription("clearclip: mark abandoned runs " + ids);
+        spark.createDataFrame(marked, RunRecord.SCHEMA).coalesce(1).write().mode(SaveMode.Append)
+                .parquet(s.table("runs"));
+        return ids;
     }
 }

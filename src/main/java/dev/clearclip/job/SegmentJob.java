@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -33,6 +35,8 @@ import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -47,6 +51,8 @@ public final class SegmentJob {
     public static final int OK = 0;
     public static final int RUN_FAILED = 1;
     public static final int REFUSED = 2;
+    /** Another live run holds the output's lease. */
+    public static final int LEASE_HELD = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentJob.class);
     static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels"};
@@ -76,7 +82,13 @@ public final class SegmentJob {
                 err.println("clearclip segment: " + Redact.text(e.getMessage()));
                 return REFUSED;
             }
-            RunRecord run = job.run(settings, plan, System.console() != null ? out : null);
+            RunRecord run;
+            try {
+                run = job.run(settings, plan, System.console() != null ? out : null);
+            } catch (OutputLease.HeldException e) {
+                err.println("clearclip segment: " + e.getMessage());
+                return LEASE_HELD;
+            }
             out.print(RunSummary.render(spark, run, settings));
             out.flush();
             if (!run.status().equals(RunsTable.SUCCEEDED)) {
@@ -107,14 +119,15 @@ public final class SegmentJob {
     }
 
     /** {@code terminal}: where to draw a progress bar, or null to log progress lines. */
-    public RunRecord run(JobSettings s, PipelinePlan plan, PrintWriter terminal) throws IOException {
+    public RunRecord run(JobSettings s, PipelinePlan plan, PrintWriter terminal)
+            throws IOException, OutputLease.HeldException {
         try (SessionScope scope = new SessionScope(spark)) {
             return run(s, plan, terminal, scope);
         }
     }
 
     private RunRecord run(JobSettings s, PipelinePlan plan, PrintWriter terminal, SessionScope scope)
-            throws IOException {
+            throws IOException, OutputLease.HeldException {
         Instant started = Instant.now();
         String runDate = started.atOffset(ZoneOffset.UTC).toLocalDate().toString();
         String runId = s.output().runId() != null ? s.output().runId() : RunIds.next(started);
@@ -125,90 +138,145 @@ public final class SegmentJob {
         OutputCommitters.configure(scope, sc.hadoopConfiguration(), s.output().uri());
         // lets adaptive execution shrink the cached listing's 200 shuffle partitions to what a few rows need
         scope.setSql("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
-        if (s.output().overwrite()) {
-            deleteOutputs(s);
-        }
-
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
+
         describe("list inputs");
-        Dataset<Row> inputs = SourceFingerprints.add(InputCatalog.load(spark, s), conf)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> todo = IncrementalFilter.apply(spark, inputs, plan, s).persist(StorageLevel.MEMORY_AND_DISK());
-        long listed = inputs.count();
-        long processing = todo.count();
-        LOG.info("run {}: {} input images, {} already done, {} to segment", runId, listed, listed - processing,
-                processing);
-        if (plan.passes().size() > 1) {
-            LOG.info("run {}: {} encoder passes per image (vocabularies with different windows)", runId,
-                    plan.passes().size());
-        }
-
-        LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
-        LongAccumulator done = sc.longAccumulator("clearclip.images_done");
-        if (processing > 0) {
-            segment(s, plan, todo, processing, provenance, conf, loads, done, terminal);
-        }
-        todo.unpersist();
-
-        describe("class statistics");
-        long succeeded = 0;
-        long failed = 0;
-        if (processing > 0) {
-            Dataset<Row> runMasks = spark.read().schema(MaskSchema.MASKS).parquet(s.table("masks"))
-                    .where(col("run_date").equalTo(lit(runDate)).and(col("run_id").equalTo(lit(runId))));
-            Row counts = runMasks.agg(
-                    countDistinct(when(col("status").equalTo(lit(MaskSchema.OK)), col("uri"))),
-                    countDistinct(when(col("status").equalTo(lit(MaskSchema.ERROR)), col("uri")))).first();
-            succeeded = counts.getLong(0);
-            failed = counts.getLong(1);
-            ClassStatsTable.of(runMasks).coalesce(1).write().mode(SaveMode.Append).partitionBy("run_date")
-                    .parquet(s.table("class_stats"));
-            if (s.output().exportLabels()) {
-                describe("export labels");
-                LabelExport.write(runMasks, s, runId, conf);
+        Dataset<Row> listing = InputCatalog.load(spark, s); // a bad --input is refused before the output is touched
+        try (OutputLease lease = OutputLease.acquire(s.output().uri(), runId,
+                Duration.ofSeconds(s.output().leaseTimeoutSeconds()), s.output().leaseHeartbeat(),
+                sc.hadoopConfiguration(), Clock.systemUTC());
+             RunInterruption interruption = RunInterruption.install(spark, s, conf, lease)) {
+            if (s.output().overwrite()) {
+                deleteOutputs(s); // only under the lease: never under a live run
             }
+            describe("earlier runs");
+            RunsTable.markAbandoned(spark, s, runId);
+            for (String dead : RunsTable.withoutStatistics(spark, s, runId)) {
+                LOG.info("run {}: building the statistics of the waves run {} committed before it stopped", runId,
+                        dead);
+                statistics(s, dead, conf);
+                RunsTable.statisticsBuilt(spark, s, dead);
+            }
+
+            Dataset<Row> inputs = SourceFingerprints.add(listing, conf)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> todo = IncrementalFilter.apply(spark, inputs, plan, s).persist(StorageLevel.MEMORY_AND_DISK());
+            long listed = inputs.count();
+            long processing = todo.count();
+            int waves = processing == 0 ? 0 : (int) Math.min(10_000,
+                    (processing + waveImages(s) - 1) / waveImages(s));
+            LOG.info("run {}: {} input images, {} already done, {} to segment in {} wave(s)", runId, listed,
+                    listed - processing, processing, waves);
+            if (plan.passes().size() > 1) {
+                LOG.info("run {}: {} encoder passes per image (vocabularies with different windows)", runId,
+                        plan.passes().size());
+            }
+            List<String> inputUris = s.inputs().uris().isEmpty() ? List.of(Redact.text(s.inputs().manifest()))
+                    : s.inputs().uris().stream().map(Redact::text).toList();
+            RunRecord run = new RunRecord(runId, runDate, started, null, started, RunsTable.RUNNING, waves, 0,
+                    inputUris, Redact.text(s.output().uri()), listed, listed - processing, processing, 0, 0, 0, 0, 0,
+                    0, plan.modelId(), plan.weightsSha256(), plan.queries().stream().map(v -> v.vocabulary()).toList(),
+                    Provenances.runSettingsJson(plan, s), provenance.codeVersion());
+            RunsTable.write(spark, run, s, conf.value());
+            interruption.running(run);
+
+            LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
+            LongAccumulator done = sc.longAccumulator("clearclip.images_done");
+            if (processing > 0) {
+                run = segment(s, plan, todo, processing, waves, run, provenance, conf, loads, done, terminal, lease,
+                        interruption);
+            }
+            todo.unpersist();
+
+            long[] counts = processing > 0 ? statistics(s, runId, conf) : new long[2];
+            describe("error budget");
+            long outstanding = IncrementalFilter.outstandingFailures(spark, inputs, plan, s);
+            inputs.unpersist();
+            double wall = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
+            run = RunsTable.finish(run.withCounts(counts[0], counts[1], outstanding, loads.value(), wall)
+                    .with(RunsTable.RUNNING, null, Instant.now(), run.wavesCommitted()), s.output().maxErrorRate());
+            RunsTable.write(spark, run, s, conf.value());
+            interruption.finished();
+            return run;
         }
-
-        describe("error budget");
-        long outstanding = IncrementalFilter.outstandingFailures(spark, inputs, plan, s);
-        inputs.unpersist();
-
-        Instant finished = Instant.now();
-        double wall = (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0;
-        List<String> inputUris = s.inputs().uris().isEmpty() ? List.of(Redact.text(s.inputs().manifest()))
-                : s.inputs().uris().stream().map(Redact::text).toList();
-        RunRecord run = new RunRecord(runId, runDate, started, finished, "pending", inputUris,
-                Redact.text(s.output().uri()), listed, listed - processing, processing, succeeded, failed, outstanding,
-                loads.value(), wall, wall > 0 ? processing / wall : 0, plan.modelId(), plan.weightsSha256(),
-                plan.queries().stream().map(v -> v.vocabulary()).toList(), Provenances.runSettingsJson(plan, s),
-                provenance.codeVersion());
-        run = RunsTable.finish(run, s.output().maxErrorRate());
-        RunsTable.write(spark, run, s, conf.value());
-        return run;
     }
 
-    private void segment(JobSettings s, PipelinePlan plan, Dataset<Row> todo, long processing, Provenance provenance,
-                         Broadcast<HadoopConf> conf, LongAccumulator loads, LongAccumulator done,
-                         PrintWriter terminal) {
+    /** Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace. */
+    private long waveImages(JobSettings s) {
+        if (s.execution().commitEvery() != null) {
+            return s.execution().commitEvery();
+        }
+        double perSecond = RunsTable.lastPace(spark, s);
+        if (perSecond <= 0) {
+            perSecond = 0.5 * spark.sparkContext().defaultParallelism(); // a CPU core does ViT-B/16 at ~0.5 images/s
+        }
+        return Math.max(100, (long) (3600 * perSecond));
+    }
+
+    /**
+     * Segments {@code todo} wave by wave; each wave is its own Spark write job, so its rows are committed (and
+     * recorded in {@code runs}) before the next wave starts.
+     */
+    private RunRecord segment(JobSettings s, PipelinePlan plan, Dataset<Row> todo, long processing, int waves,
+                              RunRecord run, Provenance provenance, Broadcast<HadoopConf> conf, LongAccumulator loads,
+                              LongAccumulator done, PrintWriter terminal, OutputLease lease,
+                              RunInterruption interruption) throws IOException {
         SparkContext sc = spark.sparkContext();
         Broadcast<PipelinePlan> planB = JavaSparkContext.fromSparkContext(sc).broadcast(plan);
         JobSettings.Execution e = s.execution();
+        long perWave = (processing + waves - 1) / waves;
         int partitions = e.partitions() != null ? e.partitions()
                 : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
-                (processing + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
+                (perWave + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
         SegmentTask task = new SegmentTask(planB, conf, provenance, new SegmentTask.Limits(e.batchSize(),
                 e.maxFileBytes(), s.output().exportLabels(), TaskAttempts.of(sc)), loads, done);
-        describe("segment " + processing + " images in " + partitions + " partitions");
         ImagesDoneListener listener = new ImagesDoneListener(done);
         sc.addSparkListener(listener);
         try (ProgressLogger progress = new ProgressLogger(listener::imagesDone, processing, e.progressSeconds(),
                 terminal)) {
-            todo.repartition(partitions).mapPartitions(task, Encoders.row(MaskSchema.MASKS))
-                    .write().mode(SaveMode.Append).partitionBy("run_date").parquet(s.table("masks"));
+            for (int w = 0; w < waves; w++) {
+                if (!lease.held()) {
+                    throw new IllegalStateException("run " + run.runId() + " lost the lease of its output to another"
+                            + " run (its heartbeats stopped for longer than --lease-timeout); stopped after "
+                            + w + " of " + waves + " waves");
+                }
+                Dataset<Row> wave = waves == 1 ? todo : todo.where(pmod(hash(col("uri")), lit(waves)).equalTo(w));
+                describe("segment wave " + (w + 1) + "/" + waves + " (" + processing + " images in all, "
+                        + partitions + " partitions per wave)");
+                wave.repartition(partitions).mapPartitions(task, Encoders.row(MaskSchema.MASKS))
+                        .write().mode(SaveMode.Append).partitionBy("run_date").parquet(s.table("masks"));
+                run = run.with(RunsTable.RUNNING, null, Instant.now(), w + 1);
+                if (w + 1 < waves) {
+                    RunsTable.write(spark, run, s, conf.value());
+                }
+                interruption.running(run);
+                LOG.info("run {}: wave {}/{} committed", run.runId(), w + 1, waves);
+            }
         } finally {
             sc.removeSparkListener(listener);
         }
+        return run;
+    }
+
+    /**
+     * {@code class_stats} (and label exports, when asked) of one run's rows, all its waves: this run's at its end,
+     * or a dead run's committed waves. Returns its images ok and failed.
+     */
+    private long[] statistics(JobSettings s, String runId, Broadcast<HadoopConf> conf) throws IOException {
+        describe("class statistics of run " + runId);
+        Dataset<Row> runMasks = spark.read().schema(MaskSchema.MASKS).parquet(s.table("masks"))
+                .where(col("run_id").equalTo(lit(runId)));
+        Row counts = runMasks.agg(
+                countDistinct(when(col("status").equalTo(lit(MaskSchema.OK)), col("uri"))),
+                countDistinct(when(col("status").equalTo(lit(MaskSchema.ERROR)), col("uri")))).first();
+        ClassStatsTable.of(runMasks).coalesce(1).write().mode(SaveMode.Append).partitionBy("run_date")
+                .parquet(s.table("class_stats"));
+        if (s.output().exportLabels()) {
+            describe("export labels of run " + runId);
+            LabelExport.write(runMasks, s, runId, conf);
+        }
+        return new long[]{counts.getLong(0), counts.getLong(1)};
     }
 
     private void describe(String phase) {

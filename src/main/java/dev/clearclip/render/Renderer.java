@@ -1,5 +1,6 @@
 package dev.clearclip.render;
 
+import dev.clearclip.io.FileNames;
 import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.eval.HadoopFiles;
 import dev.clearclip.eval.MasksTable;
@@ -60,8 +61,9 @@ public final class Renderer {
             while (it.hasNext()) {
                 Row r = it.next();
                 try {
-                    HadoopFiles.write(base + "/" + r.getAs(MasksTable.IMAGE_ID) + ".png", maker.overlay(r),
-                            conf.get());
+                    // the id is checked before it names a file: ../ would write outside the folder
+                    String name = FileNames.require(r.getAs(MasksTable.IMAGE_ID));
+                    HadoopFiles.write(base + "/" + name + ".png", maker.overlay(r), conf.get());
                     written++;
                 } catch (IOException | RuntimeException e) {
                     if (failed++ < EXAMPLES) {

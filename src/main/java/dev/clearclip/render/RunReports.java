@@ -79,8 +79,11 @@ public final class RunReports {
     private Map<String, String> summary(String runId, Dataset<Row> run) throws IOException {
         Map<String, String> s = new LinkedHashMap<>();
         if (exists("runs")) {
-            List<Row> rows = spark.read().parquet(tables + "/runs").where(col("run_id").equalTo(lit(runId)))
-                    .collectAsList();
+            Dataset<Row> runs = spark.read().parquet(tables + "/runs").where(col("run_id").equalTo(lit(runId)));
+            if (java.util.Arrays.asList(runs.columns()).contains("updated_at")) {
+                runs = runs.orderBy(col("updated_at").desc_nulls_last()); // a run's newest row is its state
+            }
+            List<Row> rows = runs.limit(1).collectAsList();
             if (!rows.isEmpty()) {
                 Row r = rows.get(0);
                 for (StructField f : r.schema().fields()) {

@@ -65,6 +65,19 @@ final class JobTestSupport {
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The newest row of {@code runs} (a run writes one at its start, one per wave and one at its end). */
+    static Row lastRunRow(SparkSession spark, String runs) {
+        return spark.read().parquet(runs).orderBy(org.apache.spark.sql.functions.col("updated_at").desc()).first();
+    }
+
+    /** The end row of the only run in {@code runs}, read without Spark (its other rows say running). */
+    static Group finalRunRow(java.nio.file.Path runs) throws IOException {
+        List<Group> ended = readWithoutSpark(runs).stream()
+                .filter(g -> !g.getString("status", 0).equals("running")).toList();
+        assertEquals(1, ended.size(), "one end row");
+        return ended.get(0);
+    }
+
     /** Per-class pixels sum to width x height and the PNG decodes to the image size. */
     static void assertMaskConsistent(Row r) throws IOException {
         int w = r.<Integer>getAs("width");

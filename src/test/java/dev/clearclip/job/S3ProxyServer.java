@@ -27,12 +27,15 @@ final class S3ProxyServer implements AutoCloseable {
 
     final int port;
     final S3Client client;
-    private final Process process;
+    private final Path dir;
+    private final Path props;
+    private Process process;
 
     S3ProxyServer(Path dir) throws IOException, InterruptedException {
         port = freePort();
         Path data = Files.createDirectories(dir.resolve("s3data"));
-        Path props = dir.resolve("s3proxy.properties");
+        this.dir = dir;
+        props = dir.resolve("s3proxy.properties");
         Files.writeString(props, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
                 "s3proxy.authorization=aws-v2-or-v4",
@@ -40,24 +43,40 @@ final class S3ProxyServer implements AutoCloseable {
                 "s3proxy.credential=" + SECRET,
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + data, ""));
+        launch();
+        client = S3Client.builder().endpointOverride(URI.create(endpoint())).forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .build();
+    }
+
+    private void launch() throws IOException, InterruptedException {
         String jar = System.getProperty("s3proxy.jar", "target/test-tools/s3proxy.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar, "--properties",
                 props.toString()));
         builder.environment().put("LOG_LEVEL", "warn");
-        process = builder.redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+        process = builder.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile())).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!listening(port)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                close();
+                process.destroy();
                 throw new IllegalStateException("s3proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")));
             }
             Thread.sleep(200);
         }
-        client = S3Client.builder().endpointOverride(URI.create(endpoint())).forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
-                .build();
+    }
+
+    /** An outage: the server is gone (connections refused) until {@link #start()}. Data stays. */
+    void stopServer() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Back on the same port with the same data. */
+    void start() throws IOException, InterruptedException {
+        launch();
     }
 
     String endpoint() {

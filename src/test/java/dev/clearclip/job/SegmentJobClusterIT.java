@@ -54,7 +54,7 @@ class SegmentJobClusterIT {
         assertTrue(submit.waitFor(8, TimeUnit.MINUTES), "run finished");
         assertEquals(0, submit.exitValue(), Files.readString(cluster.log("submit-loads")));
 
-        Group run = JobTestSupport.readWithoutSpark(out.resolve("runs")).get(0);
+        Group run = JobTestSupport.finalRunRow(out.resolve("runs"));
         assertEquals(2, run.getLong("model_loads", 0), "two executors, 8 tasks: one load per executor JVM");
         assertEquals(10, run.getLong("succeeded", 0));
         assertEveryImageOnce(out, 10);
@@ -72,7 +72,7 @@ class SegmentJobClusterIT {
         assertEquals(0, submit.exitValue(), driverLog);
         assertTrue(driverLog.contains("Lost executor"), "the executor was killed while the run was going on");
         assertEveryImageOnce(out, 48);
-        Group run = JobTestSupport.readWithoutSpark(out.resolve("runs")).get(0);
+        Group run = JobTestSupport.finalRunRow(out.resolve("runs"));
         assertEquals(48, run.getLong("succeeded", 0));
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The job against a real S3 server (s3proxy on 127.0.0.1): s3a in, s3a out through the magic committer. */
@@ -70,7 +71,8 @@ class SegmentJobS3Test {
             assertTrue(row.<String>getAs("uri").startsWith("s3a://images/corpus/"), row.<String>getAs("uri"));
             JobTestSupport.assertMaskConsistent(row);
         }
-        assertEquals(1, spark.read().parquet(out + "/runs").count());
+        assertEquals(1, spark.read().parquet(out + "/runs").select("run_id").distinct().count());
+        assertEquals("succeeded", JobTestSupport.lastRunRow(spark, out + "/runs").getAs("status"));
         assertTrue(spark.read().parquet(out + "/class_stats").count() > 0);
 
         String success = read(out + "/masks/_SUCCESS");
@@ -87,6 +89,72 @@ class SegmentJobS3Test {
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().contains("skipped 8  processed 0"), again.out());
         assertEquals(8, spark.read().parquet(out + "/masks").count());
+    }
+
+    @Test
+    void theLeaseIsAConditionalCreateOnS3() throws Exception {
+        var conf = spark.sparkContext().hadoopConfiguration();
+        try (OutputLease first = OutputLease.acquire("s3a://lake/leased", "run-one", java.time.Duration.ofSeconds(120),
+                java.time.Duration.ofSeconds(20), conf, java.time.Clock.systemUTC())) {
+            OutputLease.HeldException e = assertThrows(OutputLease.HeldException.class,
+                    () -> OutputLease.acquire("s3a://lake/leased", "run-two", java.time.Duration.ofSeconds(120),
+                            java.time.Duration.ofSeconds(20), conf, java.time.Clock.systemUTC()));
+            assertTrue(e.getMessage().contains("run run-one"), e.getMessage());
+        }
+        try (OutputLease again = OutputLease.acquire("s3a://lake/leased", "run-two", java.time.Duration.ofSeconds(120),
+                java.time.Duration.ofSeconds(20), conf, java.time.Clock.systemUTC())) {
+            assertTrue(again.held());
+        }
+    }
+
+    @Test
+    void anS3OutageMidRunLosesNothingDuplicatesNothingAndLeavesNoPermanentError() throws Exception {
+        int images = 12;
+        for (int i = 0; i < images; i++) {
+            s3.put("images", "outage/img" + i + ".png", TestImages.image(26 + i, 20, "png"));
+        }
+        String out = "s3a://lake/outage";
+        String[] args = {"--input", "s3a://images/outage/", "--output", out, "--model", JobTestSupport.MODEL,
+                "--resize-short", "224", "--crop", "224", "--stride", "224", "--classes", JobTestSupport.VOC,
+                "--commit-every", "3", "--batch-size", "1", "--lease-timeout", "10"};
+        java.util.concurrent.CompletableFuture<JobTestSupport.Result> first =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> JobTestSupport.segment(args));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(4);
+        while (!first.isDone() && System.nanoTime() < deadline && !wavesCommitted(out)) {
+            Thread.sleep(100);
+        }
+        s3.stopServer();
+        Thread.sleep(3000);
+        s3.start();
+        JobTestSupport.Result during = first.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertTrue(during.exit() == 0 || during.exit() == 1, "completes or fails cleanly: " + during.err());
+        Thread.sleep(11_000); // a lease the outage kept it from releasing is stale by now
+        JobTestSupport.Result rerun = JobTestSupport.segment(args);
+        assertEquals(0, rerun.exit(), rerun.err());
+
+        Dataset<Row> all = spark.read().parquet(out + "/masks");
+        Dataset<Row> permanent = all.where("status = 'error' and not coalesce(retryable, false)");
+        assertEquals(0, permanent.count(), "an outage is never a permanent error: " + permanent.collectAsList());
+        List<Row> current = dev.clearclip.eval.MasksTable.read(spark, out + "/masks").latest("cls_voc21", null)
+                .collectAsList();
+        assertEquals(images, current.size(), "every image");
+        assertTrue(current.stream().allMatch(r -> r.getAs("status").equals("ok")), current.toString());
+        assertEquals(all.where("status = 'ok'").count(), all.where("status = 'ok'").select("uri").distinct().count(),
+                "no image segmented twice");
+    }
+
+    private static boolean wavesCommitted(String out) {
+        try {
+            for (org.apache.hadoop.fs.FileStatus f : new Path(out + "/runs_json").getFileSystem(
+                    spark.sparkContext().hadoopConfiguration()).listStatus(new Path(out + "/runs_json"))) {
+                if (read(f.getPath().toString()).contains("\"waves_committed\" : 1")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private static String read(String uri) throws IOException {
