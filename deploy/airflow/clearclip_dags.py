@@ -10,8 +10,11 @@ from conf/spark-defaults-gpu.conf (or the cluster's defaults); S3 credentials fr
 (instance profile, IRSA, Secret-filled environment), never from this file.
 """
 
+import re
+
 import pendulum
 from airflow import DAG
+from airflow.exceptions import AirflowException, AirflowFailException
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 JOB_JAR = "/opt/clearclip/clearclip-spark-job.jar"
@@ -30,6 +33,25 @@ GPU_CONF = {
     "spark.executor.extraJavaOptions": "-Dai.djl.offline=true",
 }
 
+# segment's exit statuses that a retry cannot change: 1 = over --max-error-rate (counted over the table, so a retry
+# fails again), 2 = refused settings, 3 = another live run holds the output's lease. 4 (an outage) is retried.
+FINAL_EXIT_CODES = {"1", "2", "3"}
+
+
+class SegmentOperator(SparkSubmitOperator):
+    """spark-submit of `segment` (client mode, so spark-submit exits with the driver's status) that fails for good,
+    without Airflow's retries, on the statuses a retry cannot change."""
+
+    def execute(self, context):
+        try:
+            return super().execute(context)
+        except AirflowException as e:
+            code = re.search(r"Error code is: (\d+)", str(e))
+            if code and code.group(1) in FINAL_EXIT_CODES:
+                raise AirflowFailException(f"segment exited {code.group(1)}, which a retry cannot change: {e}") from e
+            raise
+
+
 DEFAULT_ARGS = {
     "owner": "clearclip",
     "retries": 2,
@@ -45,7 +67,7 @@ with DAG(
     default_args=DEFAULT_ARGS,
     tags=["clearclip"],
 ) as daily:
-    SparkSubmitOperator(
+    SegmentOperator(
         task_id="segment_partition",
         conn_id="spark_default",
         application=JOB_JAR,
@@ -75,7 +97,7 @@ with DAG(
 ) as weekly:
     predictions = LAKE + "/clearclip-eval/{{ ds }}/"
 
-    segment_validation = SparkSubmitOperator(
+    segment_validation = SegmentOperator(
         task_id="segment_validation_set",
         conn_id="spark_default",
         application=JOB_JAR,

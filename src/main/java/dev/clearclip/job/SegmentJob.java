@@ -49,10 +49,13 @@ public final class SegmentJob {
 
     /** Exit statuses of {@code segment}: the README lists them. */
     public static final int OK = 0;
+    /** The run ended over its error budget: a retry fails the same way. */
     public static final int RUN_FAILED = 1;
     public static final int REFUSED = 2;
     /** Another live run holds the output's lease. */
     public static final int LEASE_HELD = 3;
+    /** An error stopped the run (an outage, lost executors): committed waves stay, a rerun continues. */
+    public static final int RUN_ERROR = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentJob.class);
     static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels"};
@@ -103,7 +106,7 @@ public final class SegmentJob {
             return REFUSED;
         } catch (Exception e) {
             err.println("clearclip segment: run failed: " + Redact.text(e.toString()));
-            return RUN_FAILED;
+            return RUN_ERROR;
         } finally {
             if (ownSession) {
                 spark.stop();
@@ -188,6 +191,7 @@ public final class SegmentJob {
                         interruption);
             }
             todo.unpersist();
+            deleteQuietly(s.output().uri() + "/" + ATTEMPTS); // under the lease: no other run's notes are live
 
             long[] counts = processing > 0 ? statistics(s, runId, conf) : new long[2];
             describe("error budget");
@@ -230,7 +234,8 @@ public final class SegmentJob {
                 : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
                 (perWave + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
         SegmentTask task = new SegmentTask(planB, conf, provenance, new SegmentTask.Limits(e.batchSize(),
-                e.maxFileBytes(), s.output().exportLabels(), TaskAttempts.of(sc)), loads, done);
+                e.maxFileBytes(), s.output().exportLabels(), TaskAttempts.of(sc), attemptLog(s, run.runId())), loads,
+                done);
         ImagesDoneListener listener = new ImagesDoneListener(done);
         sc.addSparkListener(listener);
         try (ProgressLogger progress = new ProgressLogger(listener::imagesDone, processing, e.progressSeconds(),
@@ -259,6 +264,13 @@ public final class SegmentJob {
         return run;
     }
 
+    /** Where this run's tasks note what they hand the engine (poison images); removed when the run ends. */
+    private static String attemptLog(JobSettings s, String runId) {
+        return s.output().uri() + "/" + ATTEMPTS + "/" + runId;
+    }
+
+    static final String ATTEMPTS = "_attempts";
+
     /**
      * {@code class_stats} (and label exports, when asked) of one run's rows, all its waves: this run's at its end,
      * or a dead run's committed waves. Returns its images ok and failed.
@@ -281,6 +293,15 @@ public final class SegmentJob {
 
     private void describe(String phase) {
         spark.sparkContext().setJobDescription("clearclip: " + phase);
+    }
+
+    private void deleteQuietly(String uri) {
+        try {
+            Path path = new Path(uri);
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", Redact.text(uri), e.toString());
+        }
     }
 
     private void deleteOutputs(JobSettings s) throws IOException {

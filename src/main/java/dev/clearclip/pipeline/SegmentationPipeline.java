@@ -128,6 +128,23 @@ public final class SegmentationPipeline implements AutoCloseable {
         return new PipelinedBatches<>(inputs, batchSize, this::decode, this::encode);
     }
 
+    /** As above; {@code beforeEncode} gets the uris of each batch's decoded images just before the engine does. */
+    public PipelinedBatches<Decoded> segmentStream(Iterator<ImageInput> inputs, int batchSize,
+                                                   java.util.function.Consumer<List<String>> beforeEncode) {
+        return new PipelinedBatches<>(inputs, batchSize, this::decode, batch -> {
+            List<String> engine = new ArrayList<>();
+            for (int i = 0; i < batch.inputs().size(); i++) {
+                if (batch.failed()[i] == null) {
+                    engine.add(batch.inputs().get(i).uri());
+                }
+            }
+            if (!engine.isEmpty()) {
+                beforeEncode.accept(engine);
+            }
+            return encode(batch);
+        });
+    }
+
     /** Every vocabulary's label map and masks for one decoded photo; errors are thrown (predict is one image). */
     public Prediction predict(RgbImage photo) {
         requireOnePass("an image");

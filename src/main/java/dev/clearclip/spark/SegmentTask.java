@@ -31,9 +31,10 @@ public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
      * @param maxFileBytes      files over this many bytes are error rows, never read
      * @param idsAreFileNames   image ids will name files (label export): an id that cannot is an error row
      * @param maxAttempts       attempts Spark gives each task ({@link TaskAttempts})
+     * @param attemptLog        folder of the run's poison-image notes ({@link AttemptLog}), or null for none
      */
-    public record Limits(int batchSize, long maxFileBytes, boolean idsAreFileNames, int maxAttempts)
-            implements Serializable {
+    public record Limits(int batchSize, long maxFileBytes, boolean idsAreFileNames, int maxAttempts,
+                         String attemptLog) implements Serializable {
     }
 
     private final Broadcast<PipelinePlan> plan;
@@ -56,7 +57,11 @@ public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
         PipelinePlan p = plan.value();
-        return TaskPipeline.run(inputs, p, limits.batchSize(), limits.maxAttempts(), modelLoads, imagesDone,
+        if (!inputs.hasNext()) {
+            return inputs;
+        }
+        AttemptLog log = AttemptLog.open(limits.attemptLog(), org.apache.spark.TaskContext.get(), conf.value().get());
+        return TaskPipeline.run(inputs, p, limits.batchSize(), limits.maxAttempts(), log, modelLoads, imagesDone,
                 this::input, new RowBuilder());
     }
 

@@ -2,6 +2,7 @@ package dev.clearclip.spark;
 
 import dev.clearclip.inference.ImageInput;
 import dev.clearclip.inference.ImageOutcome;
+import dev.clearclip.inference.RejectedInputException;
 import dev.clearclip.model.IntraOpThreads;
 import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.pipeline.PipelinedBatches;
@@ -16,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -37,6 +39,13 @@ final class TaskPipeline {
     static Iterator<Row> run(Iterator<Row> rows, PipelinePlan plan, int batchSize, int maxAttempts,
                              LongAccumulator loads, LongAccumulator imagesDone, Function<Row, ImageInput> toInput,
                              RowBuilder toRows) {
+        return run(rows, plan, batchSize, maxAttempts, null, loads, imagesDone, toInput, toRows);
+    }
+
+    /** {@code log}: this attempt's poison-image log, or null (the Transformer, which has no output of its own). */
+    static Iterator<Row> run(Iterator<Row> rows, PipelinePlan plan, int batchSize, int maxAttempts, AttemptLog log,
+                             LongAccumulator loads, LongAccumulator imagesDone, Function<Row, ImageInput> toInput,
+                             RowBuilder toRows) {
         if (!rows.hasNext()) {
             return List.<Row>of().iterator(); // an empty partition loads nothing
         }
@@ -56,10 +65,26 @@ final class TaskPipeline {
             public ImageInput next() {
                 Row r = rows.next();
                 pending.add(r);
-                return toInput.apply(r);
+                ImageInput in = toInput.apply(r);
+                if (log != null && log.quarantined(in.uri())) {
+                    return new ImageInput(in.uri(), () -> {
+                        throw new RejectedInputException(AttemptLog.QUARANTINED);
+                    });
+                }
+                return in;
             }
         };
-        PipelinedBatches<?> outcomes = pipeline.segmentStream(inputs, batchSize);
+        // after a dead executor, its images go one at a time so that a second death names the image
+        int batch = log != null && log.hasSuspects() ? 1 : batchSize;
+        Consumer<List<String>> hook = testHook();
+        PipelinedBatches<?> outcomes = pipeline.segmentStream(inputs, batch, uris -> {
+            if (log != null) {
+                log.note(uris);
+            }
+            if (hook != null) {
+                hook.accept(uris);
+            }
+        });
         TaskContext task = TaskContext.get();
         // another attempt is left: a transient failure fails the task so that Spark retries it, maybe elsewhere
         boolean retryLeft = task != null && task.attemptNumber() + 1 < maxAttempts;
@@ -69,6 +94,9 @@ final class TaskPipeline {
                 public void onTaskCompletion(TaskContext context) {
                     outcomes.close();
                     pipeline.close();
+                    if (log != null) {
+                        log.clear();
+                    }
                 }
             });
         }
@@ -103,6 +131,26 @@ final class TaskPipeline {
     }
 
     private static final EngineHealth ENGINE_HEALTH = new EngineHealth();
+
+    /**
+     * Tests only: {@code spark.clearclip.test.beforeEncodeHook} names a {@code Consumer<List<String>>} class (on the
+     * executors' class path, never in the shipped jar) called with each batch's uris before the engine, e.g. to
+     * halt the JVM on a poison image.
+     */
+    @SuppressWarnings("unchecked")
+    private static Consumer<List<String>> testHook() {
+        SparkEnv env = SparkEnv.get();
+        String name = env == null ? null : env.conf().get("spark.clearclip.test.beforeEncodeHook", null);
+        if (name == null) {
+            return null;
+        }
+        try {
+            return (Consumer<List<String>>) Class.forName(name, true, Thread.currentThread().getContextClassLoader())
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("spark.clearclip.test.beforeEncodeHook " + name + ": " + e, e);
+        }
+    }
 
     /** Fails a task attempt on an image that could not be read or segmented for a reason that may pass. */
     static final class TransientImageFailure extends RuntimeException {

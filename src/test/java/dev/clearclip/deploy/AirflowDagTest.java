@@ -40,6 +40,14 @@ class AirflowDagTest {
     }
 
     @Test
+    void segmentsBudgetRefusalAndLeaseExitsFailForGoodAndAnOutageIsRetried() throws Exception {
+        JsonNode outcomes = build().get("exit_outcomes");
+        assertEquals("final", outcomes.get("1").asText(), "over the error budget: a retry fails again");
+        assertEquals("final", outcomes.get("3").asText(), "another run holds the lease");
+        assertEquals("retried", outcomes.get("4").asText(), "an error stopped the run: a rerun continues");
+    }
+
+    @Test
     void weeklyEvaluationSegmentsThenEvaluatesTheSamePredictions() throws Exception {
         JsonNode built = build();
         assertEquals("@weekly", dag(built, "clearclip_weekly_evaluation").get("schedule").asText());

@@ -76,15 +76,56 @@ class SegmentJobClusterIT {
         assertEquals(48, run.getLong("succeeded", 0));
     }
 
+    @Test
+    void anImageThatKillsItsExecutorTwiceIsQuarantinedAndTheRunGoesOn() throws Exception {
+        Path corpus = corpus("poisoned", 11);
+        Files.write(corpus.resolve("poison.png"), TestImages.image(50, 40, "png"));
+        Path hookJar = dir.resolve("test-hook.jar");
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(hookJar))) {
+            String entry = HaltOnPoison.class.getName().replace('.', '/') + ".class";
+            jar.putNextEntry(new java.util.jar.JarEntry(entry));
+            try (var in = HaltOnPoison.class.getClassLoader().getResourceAsStream(entry)) {
+                in.transferTo(jar);
+            }
+        }
+        Path out = dir.resolve("out-poison");
+        // one task per executor JVM: a poison image's death then takes no innocent task with it
+        Process submit = submit("poison", corpus, out, List.of("--jars", hookJar.toString(),
+                        "--conf", "spark.executor.cores=1",
+                        "--conf", "spark.clearclip.test.beforeEncodeHook=" + HaltOnPoison.class.getName(),
+                        "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Dclearclip.test.poison=poison.png"),
+                "--partitions", "3", "--batch-size", "4");
+        assertTrue(submit.waitFor(8, TimeUnit.MINUTES), "run finished");
+        String driverLog = Files.readString(cluster.log("submit-poison"));
+        assertEquals(0, submit.exitValue(), driverLog);
+        Map<String, Group> byFile = new HashMap<>();
+        for (Group g : JobTestSupport.readWithoutSpark(out.resolve("masks"))) {
+            assertEquals(null, byFile.put(g.getString("uri", 0).replaceFirst(".*/", ""), g), "one row per image");
+        }
+        assertEquals(12, byFile.size());
+        Group poison = byFile.remove("poison.png");
+        assertEquals("error", poison.getString("status", 0));
+        assertTrue(poison.getString("error", 0).contains("executor died twice"), poison.getString("error", 0));
+        assertTrue(byFile.values().stream().allMatch(g -> g.getString("status", 0).equals("ok")), "all others ok");
+        assertTrue(driverLog.contains("Lost executor") || driverLog.contains("ExecutorLostFailure"),
+                "the poison image did kill executors");
+    }
+
     private Process submit(String name, Path corpus, Path out, String... extra) throws IOException {
+        return submit(name, corpus, out, List.of(), extra);
+    }
+
+    private Process submit(String name, Path corpus, Path out, List<String> sparkOptions, String... extra)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit",
                 "--master", cluster.masterUrl, "--deploy-mode", "client",
                 "--class", "dev.clearclip.cli.SegmentSubmit",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=2",
                 "--conf", "spark.cores.max=4", "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
-                "--conf", "spark.task.maxFailures=4",
-                JAR.toString(),
+                "--conf", "spark.task.maxFailures=4"));
+        args.addAll(sparkOptions); // a later --conf of the same key wins
+        args.addAll(List.of(JAR.toString(),
                 "--input", corpus.toString(), "--output", out.toUri().toString(),
                 "--model", JobTestSupport.MODEL, "--classes", JobTestSupport.VOC,
                 "--resize-short", "224", "--crop", "224", "--stride", "112", "--progress-interval", "5"));

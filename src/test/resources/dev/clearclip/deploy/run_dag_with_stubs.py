@@ -41,6 +41,11 @@ class SparkSubmitOperator:
         self.record = {"task_id": task_id, "dag_id": dags[-1]["dag_id"], "upstream": [], **kwargs}
         operators.append(self.record)
 
+    def execute(self, context):
+        code = self.record.get("simulated_exit")
+        if code:
+            raise AirflowException(f"Cannot execute: spark-submit. Error code is: {code}.")
+
     def __rshift__(self, other):
         other.record["upstream"].append(self.record["task_id"])
         return other
@@ -53,7 +58,16 @@ def module(name, **attrs):
     return m
 
 
+class AirflowException(Exception):
+    pass
+
+
+class AirflowFailException(AirflowException):
+    pass
+
+
 module("airflow", DAG=DAG)
+module("airflow.exceptions", AirflowException=AirflowException, AirflowFailException=AirflowFailException)
 for package in ("airflow.providers", "airflow.providers.apache", "airflow.providers.apache.spark",
                 "airflow.providers.apache.spark.operators"):
     module(package)
@@ -61,5 +75,18 @@ module("airflow.providers.apache.spark.operators.spark_submit", SparkSubmitOpera
 module("pendulum", datetime=lambda *a, tz=None: datetime.datetime(*a, tzinfo=datetime.timezone.utc),
        duration=lambda **kw: datetime.timedelta(**kw))
 
-runpy.run_path(sys.argv[1])
-print(json.dumps({"dags": dags, "operators": operators}, default=str))
+namespace = runpy.run_path(sys.argv[1])
+# which exit statuses of segment fail for good (no retries) and which raise for Airflow to retry
+outcomes = {}
+if "SegmentOperator" in namespace:
+    for code in range(1, 6):
+        op = namespace["SegmentOperator"].__new__(namespace["SegmentOperator"])
+        op.record = {"simulated_exit": code}
+        try:
+            op.execute({})
+            outcomes[code] = "ok"
+        except AirflowFailException:
+            outcomes[code] = "final"
+        except AirflowException:
+            outcomes[code] = "retried"
+print(json.dumps({"dags": dags, "operators": operators, "exit_outcomes": outcomes}, default=str))
