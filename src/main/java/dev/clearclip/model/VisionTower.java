@@ -55,7 +55,9 @@ final class VisionTower {
         for (ResidualAttentionBlock block : blocks) {
             x = block.forward(x);
         }
-        return project(last.forward(x));
+        int gridH = (int) (images.getShape().get(2) / patch);
+        int gridW = (int) (images.getShape().get(3) / patch);
+        return project(last.forward(x, gridH, gridW));
     }
 
     /** conv1 patches + class token + positional embedding, before ln_pre: (B, L, W). */
