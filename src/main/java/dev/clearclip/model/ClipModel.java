@@ -49,6 +49,12 @@ public final class ClipModel implements AutoCloseable {
     /** {@code kernels}: EAGER only to compare against DJL's plain ops; AUTO is the production path. */
     public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, Towers towers, Device device,
                                  Precision precision, KernelChoice kernels) {
+        return load(checkpoint, attention, LastBlockVariant.DEFAULT_GAUSSIAN_STD, towers, device, precision, kernels);
+    }
+
+    /** {@code gaussianStd}: the NACLIP last block's neighbourhood bias width in patches (unused by other blocks). */
+    public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, double gaussianStd, Towers towers,
+                                 Device device, Precision precision, KernelChoice kernels) {
         NDManager manager = NDManager.newBaseManager(device);
         MixedPrecision mp = null;
         Kernels k = null;
@@ -58,7 +64,7 @@ public final class ClipModel implements AutoCloseable {
             VisionTower v = null;
             if (towers != Towers.TEXT) {
                 k = Kernels.create(kernels, mp, manager);
-                v = new VisionTower(p, attention, mp, k);
+                v = new VisionTower(p, attention, gaussianStd, mp, k);
             }
             TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
             return new ClipModel(manager, checkpoint.config(), v, t, attention, precision, mp, k);

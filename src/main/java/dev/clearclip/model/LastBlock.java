@@ -9,12 +9,13 @@ import ai.djl.ndarray.NDArray;
 interface LastBlock {
     NDArray forward(NDArray x, int gridH, int gridW);
 
-    static LastBlock create(LastBlockVariant attention, ParameterLoader p, String prefix, int heads, MixedPrecision mp,
-                            Kernels kernels) {
+    static LastBlock create(LastBlockVariant attention, ParameterLoader p, String prefix, int heads, double gaussianStd,
+                            MixedPrecision mp, Kernels kernels) {
         return switch (attention) {
             case CLEARCLIP -> new ClearClipBlock(p, prefix, heads, mp, kernels);
             case VANILLA -> new ResidualAttentionBlock(p, prefix, heads, mp, kernels);
             case SCLIP -> new SclipBlock(p, prefix, heads, mp, kernels);
+            case NACLIP -> new NaclipBlock(p, prefix, heads, gaussianStd, mp, kernels);
             case CSA_REDUCED -> new CsaReducedBlock(p, prefix, heads, mp, kernels);
             case MASKCLIP -> new MaskClipBlock(p, prefix, mp, kernels);
         };

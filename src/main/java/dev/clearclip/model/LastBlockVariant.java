@@ -8,10 +8,15 @@ public enum LastBlockVariant {
     VANILLA,
     /** SCLIP (official): x + out_proj((softmax(q q^T) + softmax(k k^T)) v), then + FFN; the softmaxes are summed. */
     SCLIP,
+    /** NACLIP: softmax(k k^T + Gaussian neighbourhood bias) attention, no residual, no FFN. */
+    NACLIP,
     /** Ablation: SCLIP's two softmaxes without residual and FFN (NACLIP's arch "reduced" with attention "csa"). */
     CSA_REDUCED,
     /** MaskCLIP: the value path only (v, then out_proj), no residual, no FFN. */
     MASKCLIP;
+
+    /** NACLIP's default standard deviation of its neighbourhood bias, in patches. */
+    public static final double DEFAULT_GAUSSIAN_STD = 5.0;
 
     public static LastBlockVariant parse(String text) {
         return EnumLabels.parse(LastBlockVariant.class, "attention", text.replace('-', '_'));
