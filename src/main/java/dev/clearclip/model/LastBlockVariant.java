@@ -17,6 +17,8 @@ public enum LastBlockVariant {
 
     /** NACLIP's default standard deviation of its neighbourhood bias, in patches. */
     public static final double DEFAULT_GAUSSIAN_STD = 5.0;
+    /** The largest NACLIP neighbourhood bias one patch grid may take, (1 + Hp Wp)^2 fp32 values. */
+    public static final long NACLIP_BIAS_MAX_BYTES = 1L << 30;
 
     public static LastBlockVariant parse(String text) {
         return EnumLabels.parse(LastBlockVariant.class, "attention", text.replace('-', '_'));

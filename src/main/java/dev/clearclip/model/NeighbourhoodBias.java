@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NeighbourhoodBias {
     /** The largest bias one grid may take (the attention scores need about heads x this per window as well). */
-    static final long MAX_BYTES = 1L << 30;
+    static final long MAX_BYTES = LastBlockVariant.NACLIP_BIAS_MAX_BYTES;
 
     private final double std;
     private final NDManager manager;
