@@ -20,12 +20,14 @@ public final class ClipModel implements AutoCloseable {
     private final VisionTower vision;
     private final TextTower text;
     private final LastBlockVariant attention;
+    private final double gaussianStd;
     private final Precision precision;
     private final MixedPrecision mp;
     private final Kernels kernels;
 
     private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, LastBlockVariant attention,
-                      Precision precision, MixedPrecision mp, Kernels kernels) {
+                      double gaussianStd, Precision precision, MixedPrecision mp, Kernels kernels) {
+        this.gaussianStd = gaussianStd;
         this.weights = weights;
         this.precision = precision;
         this.mp = mp;
@@ -67,7 +69,7 @@ public final class ClipModel implements AutoCloseable {
                 v = new VisionTower(p, attention, gaussianStd, mp, k);
             }
             TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
-            return new ClipModel(manager, checkpoint.config(), v, t, attention, precision, mp, k);
+            return new ClipModel(manager, checkpoint.config(), v, t, attention, gaussianStd, precision, mp, k);
         } catch (RuntimeException e) {
             if (k != null) {
                 k.close();
@@ -86,6 +88,11 @@ public final class ClipModel implements AutoCloseable {
 
     public LastBlockVariant attention() {
         return attention;
+    }
+
+    /** The NACLIP neighbourhood bias width in patches this model was loaded with (unused by other last blocks). */
+    public double gaussianStd() {
+        return gaussianStd;
     }
 
     public Precision precision() {
