@@ -24,7 +24,9 @@ public final class EncoderFlops {
         double last = switch (attention) {
             case CLEARCLIP -> 2 * l * w * 2 * w + attend + out;
             case VANILLA -> standard;
-            case SCLIP -> 2 * l * w * 3 * w + 2 * l * l * w * 3 + out; // two score maps, one product with v
+            case CSA_REDUCED -> 2 * l * w * 3 * w + 2 * l * l * w * 4 + out; // two score maps, two products with v
+            case SCLIP -> standard + 2 * l * l * w * 2; // the standard block with a second score map and product
+            case NACLIP -> 2 * l * w * 2 * w + attend + out; // k and v only
             case MASKCLIP -> 2 * l * w * w + out;
         };
         double proj = 2 * l * w * config.embedDim();

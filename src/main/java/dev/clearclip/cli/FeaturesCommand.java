@@ -45,7 +45,7 @@ final class FeaturesCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--attention", paramLabel = "A", defaultValue = "clearclip",
-            description = "last block: clearclip (default), vanilla, sclip, maskclip")
+            description = "last block: clearclip (default), vanilla, sclip, csa-reduced, maskclip")
     String attention;
 
     @Override

@@ -41,7 +41,7 @@ public final class SegmentationOptions {
     Double probThd;
     @Option(names = "--logit-scale", paramLabel = "L", description = "softmax temperature (default 50)")
     Double logitScale;
-    @Option(names = "--attention", paramLabel = "A", description = "last block: clearclip (default), vanilla, sclip, maskclip")
+    @Option(names = "--attention", paramLabel = "A", description = "last block: clearclip (default), vanilla, sclip, csa-reduced, maskclip")
     String attention;
     @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16, fp16 (GPU only)")
     String precision;

@@ -6,6 +6,7 @@ import dev.clearclip.model.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -21,18 +22,31 @@ public record Preset(String name, String classesFile, SegmentationSettings setti
     static final String CONF = "/clearclip/conf/";
     private static final String CLASS_FILE = "class-file";
 
+    /** The ClearCLIP preset {@code name}. */
     public static Preset load(String name) {
+        return load(name, Method.CLEARCLIP);
+    }
+
+    /** {@code method}'s preset of benchmark {@code name}: its official settings and class file. */
+    public static Preset load(String name, Method method) {
         String key = normalise(name);
         if (!NAMES.contains(key)) {
             throw new IllegalArgumentException("unknown preset '" + name + "': expected one of " + String.join(", ", NAMES));
         }
-        Properties p = properties(key);
-        return new Preset(key, p.getProperty("classes"), settings(p, key));
+        String file = method.presetFolder() + key;
+        Properties p = properties(file);
+        return new Preset(key, p.getProperty("classes"), settings(p, file, method));
     }
 
-    /** What a class file without a preset is segmented with: the official segmentor's defaults. */
+    /** What a class file without a preset is segmented with: the official ClearCLIP segmentor's defaults. */
     public static SegmentationSettings classFileDefaults() {
-        return settings(properties(CLASS_FILE), CLASS_FILE);
+        return classFileDefaults(Method.CLEARCLIP);
+    }
+
+    /** What a class file without a preset is segmented with under {@code method}: its segmentor's defaults. */
+    public static SegmentationSettings classFileDefaults(Method method) {
+        String file = method.presetFolder() + CLASS_FILE;
+        return settings(properties(file), file, method);
     }
 
     private static Properties properties(String key) {
@@ -48,13 +62,20 @@ public record Preset(String name, String classesFile, SegmentationSettings setti
         return p;
     }
 
-    private static SegmentationSettings settings(Properties p, String key) {
+    /** ClearCLIP's files predate PAMR and the area filter: absent keys mean off (and NACLIP's default std). */
+    private static SegmentationSettings settings(Properties p, String key, Method method) {
         try {
+            String area = p.getProperty("area_thd", "none").strip();
+            List<Integer> dilations = Arrays.stream(p.getProperty("pamr_dilations", "8,16").split(","))
+                    .map(String::strip).map(Integer::parseInt).toList();
             return new SegmentationSettings(
                     Integer.parseInt(p.getProperty("resize_short")), Integer.parseInt(p.getProperty("resize_long")),
                     Integer.parseInt(p.getProperty("crop")), Integer.parseInt(p.getProperty("stride")),
                     Double.parseDouble(p.getProperty("prob_thd")), Double.parseDouble(p.getProperty("logit_scale")),
-                    LastBlockVariant.CLEARCLIP, Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS);
+                    method.lastBlock(), Precision.FP32, 4, SegmentationSettings.DEFAULT_MAX_PIXELS, method,
+                    Integer.parseInt(p.getProperty("pamr_steps", "0")), dilations,
+                    Double.parseDouble(p.getProperty("gaussian_std", String.valueOf(LastBlockVariant.DEFAULT_GAUSSIAN_STD))),
+                    area.equals("none") ? null : Double.valueOf(area));
         } catch (RuntimeException e) {
             throw new IllegalStateException("conf/presets/" + key + ".properties is incomplete: " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * How an image becomes a label map. Defaults are the official ClearCLIP VOC21 settings.
@@ -13,14 +14,31 @@ import java.io.Serializable;
  * @param stride          sliding-window stride
  * @param probThreshold   pixels whose max probability is below this get class 0
  * @param logitScale      temperature applied to cosine logits before the softmax
+ * @param attention       the last block actually run (the method's, unless {@code --attention} names an ablation)
  * @param windowBatch     windows per encoder call (across images)
  * @param maxPixels       decoded-size guard (width x height of the original), checked before decoding
+ * @param method          the method whose window geometry (and defaults) these settings follow
+ * @param pamrSteps       PAMR iterations on the cosine logits at the original size; 0 = off
+ * @param pamrDilations   PAMR neighbourhood dilations in pixels
+ * @param gaussianStd     NACLIP's neighbourhood bias width in patches (used only by the NACLIP last block)
+ * @param areaThreshold   SC-CLIP/SCLIP area filter: a class is kept only if its share of the non-background argmax
+ *                        area is above this; null = off
  */
 public record SegmentationSettings(int resizeShort, int resizeLong, int crop, int stride, double probThreshold,
                                    double logitScale, LastBlockVariant attention, Precision precision, int windowBatch,
-                                   long maxPixels) implements Serializable {
+                                   long maxPixels, Method method, int pamrSteps, List<Integer> pamrDilations,
+                                   double gaussianStd, Double areaThreshold) implements Serializable {
 
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    public static final List<Integer> DEFAULT_PAMR_DILATIONS = List.of(8, 16);
+
+    /** ClearCLIP settings (no PAMR, no area filter) with the given last block. */
+    public SegmentationSettings(int resizeShort, int resizeLong, int crop, int stride, double probThreshold,
+                                double logitScale, LastBlockVariant attention, Precision precision, int windowBatch,
+                                long maxPixels) {
+        this(resizeShort, resizeLong, crop, stride, probThreshold, logitScale, attention, precision, windowBatch,
+                maxPixels, Method.CLEARCLIP, 0, DEFAULT_PAMR_DILATIONS, LastBlockVariant.DEFAULT_GAUSSIAN_STD, null);
+    }
 
     /** The VOC21 preset's settings (read from its preset file). */
     public static SegmentationSettings voc21Defaults() {
@@ -29,13 +47,15 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
 
     /** Same windows (resize and slide geometry): such vocabularies can share one encoder pass per image. */
     public boolean sameWindows(SegmentationSettings o) {
-        return resizeShort == o.resizeShort && resizeLong == o.resizeLong && crop == o.crop && stride == o.stride;
+        return resizeShort == o.resizeShort && resizeLong == o.resizeLong && crop == o.crop && stride == o.stride
+                && method.padsWindows() == o.method.padsWindows();
     }
 
-    /** Same image encoder and decoding limits: every vocabulary of one run must agree on these. */
+    /** Same image encoder, refinement and decoding limits: every vocabulary of one run must agree on these. */
     public boolean sameEncoder(SegmentationSettings o) {
         return attention == o.attention && precision == o.precision && windowBatch == o.windowBatch
-                && maxPixels == o.maxPixels;
+                && maxPixels == o.maxPixels && gaussianStd == o.gaussianStd && pamrSteps == o.pamrSteps
+                && pamrDilations.equals(o.pamrDilations);
     }
 
     public SegmentationSettings {
@@ -50,15 +70,36 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
         require(precision != null, "precision must be set");
         require(windowBatch > 0, "window batch must be positive, got " + windowBatch);
         require(maxPixels > 0, "max-pixels must be positive, got " + maxPixels);
+        require(method != null, "method must be set");
+        require(pamrSteps >= 0, "pamr steps must be >= 0 (0 = off), got " + pamrSteps);
+        pamrDilations = pamrDilations == null ? DEFAULT_PAMR_DILATIONS : List.copyOf(pamrDilations);
+        require(!pamrDilations.isEmpty() && pamrDilations.stream().allMatch(d -> d > 0),
+                "pamr-dilations must be positive integers, got " + pamrDilations);
+        require(gaussianStd > 0 && Double.isFinite(gaussianStd), "gaussian-std must be positive, got " + gaussianStd);
+        require(areaThreshold == null || (areaThreshold >= 0 && areaThreshold < 1),
+                "area-thd must be in [0, 1), got " + areaThreshold);
     }
 
     public boolean slide() {
         return crop > 0;
     }
 
-    /** Checks what needs the model: windows must hold whole patches. */
+    /**
+     * Checks what needs the model: windows must hold whole patches; a whole-image NACLIP run must keep its
+     * neighbourhood bias ((1 + Hp Wp)^2 floats) within bounds for the largest image the resize can make.
+     */
     public void validateFor(int patchSize) {
         require(crop % patchSize == 0, "crop " + crop + " is not a multiple of the model's patch size " + patchSize);
+        if (attention == LastBlockVariant.NACLIP) {
+            long side = slide() ? crop / patchSize : resizeLong / patchSize;
+            long other = slide() ? crop / patchSize : resizeShort / patchSize;
+            long tokens = 1 + side * other;
+            long bytes = tokens * tokens * Float.BYTES;
+            require(bytes <= LastBlockVariant.NACLIP_BIAS_MAX_BYTES, "NACLIP's neighbourhood bias for a whole image of up to "
+                    + resizeShort + "x" + resizeLong + " px needs " + (bytes >> 20) + " MiB (max "
+                    + (LastBlockVariant.NACLIP_BIAS_MAX_BYTES >> 20) + "): use sliding windows (--crop 224 --stride 112) or a smaller "
+                    + "--resize-long");
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -4,25 +4,49 @@ import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
- * Settings the user gave explicitly (null = not given). They apply on top of every vocabulary's own settings (its
- * preset's, or the class-file defaults), so one flag means the same in every entry point.
+ * Settings the user gave explicitly (null = not given). {@code method} picks the base every vocabulary starts from
+ * (its method preset, or the method's class-file defaults); the others apply on top, so one flag means the same in
+ * every entry point. {@code areaThd}: a negative value turns a preset's area filter off.
  */
 public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer crop, Integer stride, Double probThd,
                                Double logitScale, LastBlockVariant lastBlock, Precision precision,
-                               Integer windowBatch, Long maxPixels) implements Serializable {
+                               Integer windowBatch, Long maxPixels, Method method, Integer pamrSteps,
+                               List<Integer> pamrDilations, Double gaussianStd, Double areaThd)
+        implements Serializable {
+
+    /** Overrides of the ClearCLIP-era settings only. */
+    public SettingOverrides(Integer resizeShort, Integer resizeLong, Integer crop, Integer stride, Double probThd,
+                            Double logitScale, LastBlockVariant lastBlock, Precision precision, Integer windowBatch,
+                            Long maxPixels) {
+        this(resizeShort, resizeLong, crop, stride, probThd, logitScale, lastBlock, precision, windowBatch, maxPixels,
+                null, null, null, null, null);
+    }
+
+    public SettingOverrides {
+        pamrDilations = pamrDilations == null ? null : List.copyOf(pamrDilations);
+    }
 
     public static SettingOverrides none() {
         return new SettingOverrides(null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** The method every vocabulary's base settings come from. */
+    public Method methodOrDefault() {
+        return method != null ? method : Method.CLEARCLIP;
+    }
+
     /** {@code base} with every given override applied; the result is validated by its constructor. */
     public SegmentationSettings applyTo(SegmentationSettings base) {
+        Double area = areaThd == null ? base.areaThreshold() : areaThd < 0 ? null : areaThd;
         return new SegmentationSettings(or(resizeShort, base.resizeShort()), or(resizeLong, base.resizeLong()),
                 or(crop, base.crop()), or(stride, base.stride()), or(probThd, base.probThreshold()),
                 or(logitScale, base.logitScale()), or(lastBlock, base.attention()), or(precision, base.precision()),
-                or(windowBatch, base.windowBatch()), or(maxPixels, base.maxPixels()));
+                or(windowBatch, base.windowBatch()), or(maxPixels, base.maxPixels()), base.method(),
+                or(pamrSteps, base.pamrSteps()), or(pamrDilations, base.pamrDilations()),
+                or(gaussianStd, base.gaussianStd()), area);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -13,7 +13,13 @@ import java.nio.file.Path;
  */
 public record VocabularySource(String name, String origin, String text, Preset preset) {
 
+    /** {@code arg} under ClearCLIP (its presets' class lists). */
     public static VocabularySource resolve(String arg) {
+        return resolve(arg, Method.CLEARCLIP);
+    }
+
+    /** A class file, or {@code method}'s preset named {@code arg} (the methods ship their own class lists). */
+    public static VocabularySource resolve(String arg, Method method) {
         Path file = Path.of(arg);
         if (Files.isRegularFile(file)) {
             try {
@@ -24,7 +30,7 @@ public record VocabularySource(String name, String origin, String text, Preset p
             }
         }
         if (Preset.exists(arg)) {
-            Preset preset = Preset.load(arg);
+            Preset preset = Preset.load(arg, method);
             return new VocabularySource(preset.name(), "preset:" + preset.name(), preset.classesText(), preset);
         }
         throw new IllegalArgumentException("vocabulary '" + arg + "' is neither a readable class file nor a preset ("
@@ -37,7 +43,7 @@ public record VocabularySource(String name, String origin, String text, Preset p
      */
     public SegmentationSettings settings(SegmentationSettings classFileBase, SettingOverrides overrides) {
         SegmentationSettings base = preset != null ? preset.settings()
-                : classFileBase != null ? classFileBase : Preset.classFileDefaults();
+                : classFileBase != null ? classFileBase : Preset.classFileDefaults(overrides.methodOrDefault());
         return overrides.applyTo(base);
     }
 

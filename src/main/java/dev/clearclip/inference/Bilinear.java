@@ -35,6 +35,25 @@ final class Bilinear {
             return new Taps(i0, i1, w0, w1);
         }
 
+        /** {@code align_corners=True}: source {@code dst * (in - 1) / (out - 1)}. */
+        static Taps alignedCorners(int in, int out) {
+            long[] i0 = new long[out];
+            long[] i1 = new long[out];
+            float[] w0 = new float[out];
+            float[] w1 = new float[out];
+            double scale = out > 1 ? (double) (in - 1) / (out - 1) : 0;
+            for (int k = 0; k < out; k++) {
+                double src = k * scale;
+                int lo = Math.min((int) Math.floor(src), in - 1);
+                double frac = src - lo;
+                i0[k] = lo;
+                i1[k] = Math.min(lo + 1, in - 1);
+                w1[k] = (float) frac;
+                w0[k] = (float) (1.0 - frac);
+            }
+            return new Taps(i0, i1, w0, w1);
+        }
+
         long firstSource() {
             return lower[0];
         }
@@ -62,6 +81,17 @@ final class Bilinear {
         NDArray rows = h == outH ? x.get(rowSlice(axisH, from, to))
                 : blend(x, Taps.of(h, outH, from, to), axisH, m);
         return w == outW ? rows : blend(rows, Taps.of(w, outW, 0, outW), axisH + 1, m);
+    }
+
+    /** {@code F.interpolate(mode='bilinear', align_corners=True)} of x (..., H, W) to (..., outH, outW). */
+    static NDArray resizeAlignCorners(NDArray x, int outH, int outW) {
+        Shape s = x.getShape();
+        int axisH = s.dimension() - 2;
+        int h = (int) s.get(axisH);
+        int w = (int) s.get(axisH + 1);
+        NDManager m = x.getManager();
+        NDArray rows = h == outH ? x : blend(x, Taps.alignedCorners(h, outH), axisH, m);
+        return w == outW ? rows : blend(rows, Taps.alignedCorners(w, outW), axisH + 1, m);
     }
 
     private static NDArray blend(NDArray x, Taps t, int axis, NDManager m) {

@@ -26,6 +26,7 @@ final class LabelDecoder {
     private final QueryBank bank;
     private final double[] logitScale;
     private final double[] probThreshold;
+    private final Double[] areaThreshold;
     private final OutputOptions output;
 
     /** {@code settings.get(v)}: logit scale and probability threshold of vocabulary {@code v}. */
@@ -33,6 +34,7 @@ final class LabelDecoder {
         this.bank = bank;
         this.logitScale = settings.stream().mapToDouble(SegmentationSettings::logitScale).toArray();
         this.probThreshold = settings.stream().mapToDouble(SegmentationSettings::probThreshold).toArray();
+        this.areaThreshold = settings.stream().map(SegmentationSettings::areaThreshold).toArray(Double[]::new);
         this.output = output;
     }
 
@@ -47,25 +49,83 @@ final class LabelDecoder {
             widest = Math.max(widest, v.classes() + 1);
         }
         int rowsPerBand = (int) Math.max(1, BAND_ELEMENTS / ((long) (bank.queries() + widest) * width));
-        for (int r0 = 0; r0 < height; r0 += rowsPerBand) {
-            int r1 = Math.min(height, r0 + rowsPerBand);
-            try (NDManager band = source.getManager().newSubManager()) {
-                source.tempAttach(band);
-                NDArray rows = Bilinear.resizeRows(source, sh, sw, height, width, r0, r1); // (Q, r, W)
-                for (int v = 0; v < acc.size(); v++) {
-                    decodeBand(rows, v, acc.get(v), r0);
+        float[][] keep = new float[acc.size()][];
+        boolean filtered = false;
+        for (Double a : areaThreshold) {
+            filtered |= a != null;
+        }
+        long[][] areas = new long[acc.size()][];
+        for (int pass = filtered ? 0 : 1; pass < 2; pass++) {
+            for (int r0 = 0; r0 < height; r0 += rowsPerBand) {
+                int r1 = Math.min(height, r0 + rowsPerBand);
+                try (NDManager band = source.getManager().newSubManager()) {
+                    source.tempAttach(band);
+                    NDArray rows = Bilinear.resizeRows(source, sh, sw, height, width, r0, r1); // (Q, r, W)
+                    for (int v = 0; v < acc.size(); v++) {
+                        if (pass == 0 && areaThreshold[v] != null) {
+                            areas[v] = add(areas[v], argmaxAreas(classProbabilities(rows, v)));
+                        } else if (pass == 1) {
+                            decodeBand(rows, v, acc.get(v), r0, keep[v]);
+                        }
+                    }
                 }
+            }
+            for (int v = 0; pass == 0 && v < acc.size(); v++) {
+                keep[v] = areas[v] == null ? null : keptClasses(areas[v], areaThreshold[v]);
             }
         }
         return acc.stream().map(a -> a.result(height, width)).toList();
     }
 
-    private void decodeBand(NDArray rows, int v, Accumulator acc, int r0) {
+    /** softmax(scale x logits) over vocabulary v's queries, max over each class's synonyms: (C, r, W). */
+    private NDArray classProbabilities(NDArray rows, int v) {
         QueryEmbeddings vocab = bank.vocabularies().get(v);
         NDArray logits = rows.get(new NDIndex(bank.offsets()[v] + ":" + bank.offsets()[v + 1]));
         NDArray probs = logits.mul(logitScale[v]).softmax(0); // (Qv, r, W)
-        if (vocab.classes() != vocab.queries()) {
-            probs = maxOverSynonyms(probs, vocab);
+        return vocab.classes() != vocab.queries() ? maxOverSynonyms(probs, vocab) : probs;
+    }
+
+    private static long[] argmaxAreas(NDArray probs) {
+        int classes = (int) probs.getShape().get(0);
+        NDArray ids = probs.getManager().arange(0, classes, 1, DataType.INT64);
+        NDArray oneHot = probs.argMax(0).expandDims(-1).eq(ids).toType(DataType.FLOAT32, false); // (r, W, C)
+        return oneHot.sum(new int[] {0, 1}).toType(DataType.INT64, false).toLongArray();
+    }
+
+    private static long[] add(long[] total, long[] band) {
+        if (total == null) {
+            return band;
+        }
+        for (int c = 0; c < total.length; c++) {
+            total[c] += band[c];
+        }
+        return total;
+    }
+
+    /**
+     * SC-CLIP's area filter (scclip_segmentor.py:169-173) as its code computes it, not as its comment says: class
+     * c >= 1 is kept only if its argmax area is strictly above {@code threshold} times the NON-background argmax
+     * area; a dropped class's probabilities are zeroed, so its pixels go to the best remaining class (background or
+     * another kept class). Class 0 is always kept. 1 = kept, per class.
+     */
+    static float[] keptClasses(long[] areas, double threshold) {
+        long foreground = 0;
+        for (int c = 1; c < areas.length; c++) {
+            foreground += areas[c];
+        }
+        float[] keep = new float[areas.length];
+        keep[0] = 1;
+        for (int c = 1; c < areas.length; c++) {
+            keep[c] = areas[c] > threshold * foreground ? 1 : 0;
+        }
+        return keep;
+    }
+
+    private void decodeBand(NDArray rows, int v, Accumulator acc, int r0, float[] keep) {
+        QueryEmbeddings vocab = bank.vocabularies().get(v);
+        NDArray probs = classProbabilities(rows, v);
+        if (keep != null) {
+            probs = probs.mul(probs.getManager().create(keep, new ai.djl.ndarray.types.Shape(keep.length, 1, 1)));
         }
         NDArray confidence = probs.max(new int[] {0}); // (r, W)
         NDArray labels = probs.argMax(0); // int64 (r, W)

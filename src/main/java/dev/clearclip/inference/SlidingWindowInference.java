@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.LastBlockVariant;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class SlidingWindowInference implements AutoCloseable {
     private final NDManager own;
     private final WindowEncoder encoder;
     private final LabelDecoder decoder;
+    private final Pamr pamr; // null = off
 
     public SlidingWindowInference(ClipModel model, SegmentationSettings settings, List<QueryEmbeddings> vocabularies,
                                   OutputOptions output) {
@@ -47,6 +49,12 @@ public final class SlidingWindowInference implements AutoCloseable {
             }
         }
         settings.validateFor(model.patchSize());
+        if (model.attention() != settings.attention() || (settings.attention() == LastBlockVariant.NACLIP
+                && model.gaussianStd() != settings.gaussianStd())) {
+            throw new IllegalArgumentException("the encoder runs the " + model.attention().label() + " last block (std "
+                    + model.gaussianStd() + ") but the settings ask for " + settings.attention().label() + " (std "
+                    + settings.gaussianStd() + ")");
+        }
         this.model = model;
         this.settings = settings;
         this.bank = QueryBank.of(vocabularies);
@@ -58,6 +66,7 @@ public final class SlidingWindowInference implements AutoCloseable {
         NDArray queriesT = own.create(bank.features(), new Shape(bank.queries(), bank.embedDim())).transpose(1, 0);
         this.encoder = new WindowEncoder(model, queriesT, settings.windowBatch());
         this.decoder = new LabelDecoder(bank, perVocabulary, output);
+        this.pamr = settings.pamrSteps() > 0 ? new Pamr(settings.pamrSteps(), settings.pamrDilations()) : null;
     }
 
     public SegmentationSettings settings() {
@@ -73,7 +82,8 @@ public final class SlidingWindowInference implements AutoCloseable {
         if (!settings.slide()) {
             return List.of(new Window(0, image.height(), 0, image.width(), 0, 0, 0, 0));
         }
-        return WindowPlan.slide(image.height(), image.width(), settings.crop(), settings.stride(), model.patchSize());
+        return WindowPlan.slide(image.height(), image.width(), settings.crop(), settings.stride(), model.patchSize(),
+                settings.method().padsWindows());
     }
 
     /** One label map per vocabulary for every image, in input order. */
@@ -96,10 +106,13 @@ public final class SlidingWindowInference implements AutoCloseable {
         return out;
     }
 
-    /** The averaged logits at resized resolution (Q, H, W) (sliding) or patch resolution (whole image), for tests. */
+    /**
+     * The averaged logits at resized resolution (Q, H, W) (sliding, or a whole image stretched to its size by a
+     * method that does not pad) or patch resolution (a whole image, padding methods), for tests.
+     */
     NDArray mergedLogits(NDManager scope, PreparedImage image, List<WindowEncoder.Job> jobs, float[][] logits) {
         int q = bank.queries();
-        if (!settings.slide()) {
+        if (!settings.slide() && settings.method().padsWindows()) {
             WindowEncoder.Job j = jobs.get(0);
             return scope.create(logits[0], new Shape(q, j.gridH(), j.gridW()));
         }
@@ -122,8 +135,24 @@ public final class SlidingWindowInference implements AutoCloseable {
     private List<LabelMap> decode(PreparedImage image, List<WindowEncoder.Job> jobs, float[][] logits) {
         try (NDManager scope = model.newScope()) {
             NDArray merged = mergedLogits(scope, image, jobs, logits);
+            if (pamr != null) {
+                merged = refine(scope, image, merged);
+            }
             return decoder.decode(merged, image.originalHeight(), image.originalWidth());
         }
+    }
+
+    /**
+     * PAMR as NACLIP applies it: on the cosine logits resized to the original size, guided by the normalised input
+     * resized the same way (bilinear, align_corners=False), before the logit scale. (Q, h0, w0) out.
+     */
+    NDArray refine(NDManager scope, PreparedImage image, NDArray merged) {
+        int h0 = image.originalHeight();
+        int w0 = image.originalWidth();
+        NDArray full = Bilinear.resize(merged, h0, w0).expandDims(0); // (1, Q, h0, w0)
+        NDArray input = scope.create(image.chw(), new Shape(3, image.height(), image.width()));
+        NDArray guide = Bilinear.resize(input, h0, w0).expandDims(0); // (1, 3, h0, w0)
+        return pamr.refine(guide, full).squeeze(0);
     }
 
     /** Per-window patch logits (Q, gridH, gridW) of one image, for parity tests. */

@@ -13,6 +13,14 @@ public final class WindowPlan {
      * and a window smaller than the crop (image smaller than the crop) is padded to whole patches.
      */
     public static List<Window> slide(int height, int width, int crop, int stride, int patch) {
+        return slide(height, width, crop, stride, patch, true);
+    }
+
+    /**
+     * As above; with {@code pad} false a window is never padded: the encoder sees its whole patches only and their
+     * logits are stretched over the full window (NACLIP, SCLIP).
+     */
+    public static List<Window> slide(int height, int width, int crop, int stride, int patch, boolean pad) {
         int rows = Math.max(height - crop + stride - 1, 0) / stride + 1;
         int cols = Math.max(width - crop + stride - 1, 0) / stride + 1;
         List<Window> windows = new ArrayList<>(rows * cols);
@@ -22,8 +30,8 @@ public final class WindowPlan {
                 int x2 = Math.min(c * stride + crop, width);
                 int y1 = Math.max(y2 - crop, 0);
                 int x1 = Math.max(x2 - crop, 0);
-                int padH = pad(y2 - y1, patch);
-                int padW = pad(x2 - x1, patch);
+                int padH = pad ? pad(y2 - y1, patch) : 0;
+                int padW = pad ? pad(x2 - x1, patch) : 0;
                 windows.add(new Window(y1, y2, x1, x2, padH / 2, padH - padH / 2, padW / 2, padW - padW / 2));
             }
         }

@@ -38,7 +38,7 @@ final class ClearClipBlock implements LastBlock {
     }
 
     @Override
-    public NDArray forward(NDArray x) {
+    public NDArray forward(NDArray x, int gridH, int gridW) {
         return Heads.scoped(x, in -> {
             NDList qv = kernels.linear(mp.compute(ln1.apply(in)), qvWeight, qvBias).split(2, 2);
             NDArray q = Heads.split(qv.get(0), heads); // (B, H, L, D)

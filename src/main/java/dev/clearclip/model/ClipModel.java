@@ -20,12 +20,14 @@ public final class ClipModel implements AutoCloseable {
     private final VisionTower vision;
     private final TextTower text;
     private final LastBlockVariant attention;
+    private final double gaussianStd;
     private final Precision precision;
     private final MixedPrecision mp;
     private final Kernels kernels;
 
     private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, LastBlockVariant attention,
-                      Precision precision, MixedPrecision mp, Kernels kernels) {
+                      double gaussianStd, Precision precision, MixedPrecision mp, Kernels kernels) {
+        this.gaussianStd = gaussianStd;
         this.weights = weights;
         this.precision = precision;
         this.mp = mp;
@@ -49,6 +51,12 @@ public final class ClipModel implements AutoCloseable {
     /** {@code kernels}: EAGER only to compare against DJL's plain ops; AUTO is the production path. */
     public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, Towers towers, Device device,
                                  Precision precision, KernelChoice kernels) {
+        return load(checkpoint, attention, LastBlockVariant.DEFAULT_GAUSSIAN_STD, towers, device, precision, kernels);
+    }
+
+    /** {@code gaussianStd}: the NACLIP last block's neighbourhood bias width in patches (unused by other blocks). */
+    public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, double gaussianStd, Towers towers,
+                                 Device device, Precision precision, KernelChoice kernels) {
         NDManager manager = NDManager.newBaseManager(device);
         MixedPrecision mp = null;
         Kernels k = null;
@@ -58,10 +66,10 @@ public final class ClipModel implements AutoCloseable {
             VisionTower v = null;
             if (towers != Towers.TEXT) {
                 k = Kernels.create(kernels, mp, manager);
-                v = new VisionTower(p, attention, mp, k);
+                v = new VisionTower(p, attention, gaussianStd, mp, k);
             }
             TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
-            return new ClipModel(manager, checkpoint.config(), v, t, attention, precision, mp, k);
+            return new ClipModel(manager, checkpoint.config(), v, t, attention, gaussianStd, precision, mp, k);
         } catch (RuntimeException e) {
             if (k != null) {
                 k.close();
@@ -80,6 +88,11 @@ public final class ClipModel implements AutoCloseable {
 
     public LastBlockVariant attention() {
         return attention;
+    }
+
+    /** The NACLIP neighbourhood bias width in patches this model was loaded with (unused by other last blocks). */
+    public double gaussianStd() {
+        return gaussianStd;
     }
 
     public Precision precision() {

@@ -27,7 +27,7 @@ final class MaskClipBlock implements LastBlock {
     }
 
     @Override
-    public NDArray forward(NDArray x) {
+    public NDArray forward(NDArray x, int gridH, int gridW) {
         return Heads.scoped(x, in -> {
             NDArray v = kernels.linear(mp.compute(ln1.apply(in)), vWeight, vBias); // (B, L, W)
             return mp.fp32(kernels.linear(v, outProjWeight, outProjBias));

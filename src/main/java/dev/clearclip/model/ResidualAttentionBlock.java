@@ -1,10 +1,7 @@
 package dev.clearclip.model;
 
-import dev.clearclip.weights.ClipConfig;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 
 /** The standard pre-LN CLIP block: {@code x + attn(ln_1(x))}, then {@code + mlp(ln_2(.))}. Also vanilla CLIP's last block. */
 final class ResidualAttentionBlock implements LastBlock {
@@ -14,12 +11,8 @@ final class ResidualAttentionBlock implements LastBlock {
     private final NDArray inProjBias;
     private final NDArray outProjWeight;
     private final NDArray outProjBias;
-    private final NDArray fcWeight;
-    private final NDArray fcBias;
-    private final NDArray projWeight;
-    private final NDArray projBias;
+    private final Mlp mlp;
     private final int heads;
-    private final ClipConfig.Activation activation;
     private final MixedPrecision mp;
     private final Kernels kernels;
 
@@ -33,16 +26,16 @@ final class ResidualAttentionBlock implements LastBlock {
         this.inProjBias = mp.weight(p.array(prefix + "attn.in_proj_bias"));
         this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
         this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
-        this.fcWeight = mp.weight(p.array(prefix + "mlp.c_fc.weight"));
-        this.fcBias = mp.weight(p.array(prefix + "mlp.c_fc.bias"));
-        this.projWeight = mp.weight(p.array(prefix + "mlp.c_proj.weight"));
-        this.projBias = mp.weight(p.array(prefix + "mlp.c_proj.bias"));
+        this.mlp = new Mlp(p, prefix, mp, kernels);
         this.heads = heads;
-        this.activation = p.config().activation();
     }
 
     @Override
-    public NDArray forward(NDArray x) {
+    public NDArray forward(NDArray x, int gridH, int gridW) {
+        return forward(x);
+    }
+
+    NDArray forward(NDArray x) {
         return forward(x, null);
     }
 
@@ -50,7 +43,7 @@ final class ResidualAttentionBlock implements LastBlock {
     NDArray forward(NDArray x, NDArray mask) {
         return Heads.scoped(x, in -> {
             NDArray h = in.add(mp.fp32(attention(mp.compute(ln1.apply(in)), mask)));
-            return h.add(mp.fp32(mlp(mp.compute(ln2.apply(h)))));
+            return h.add(mp.fp32(mlp.apply(mp.compute(ln2.apply(h)))));
         });
     }
 
@@ -67,14 +60,5 @@ final class ResidualAttentionBlock implements LastBlock {
             o = Heads.attentionWeights(q, k, scale, mask, mp).matMul(v);
         }
         return kernels.linear(Heads.merge(o), outProjWeight, outProjBias);
-    }
-
-    private NDArray mlp(NDArray h) {
-        NDArray hidden = kernels.linear(h, fcWeight, fcBias);
-        hidden = switch (activation) {
-            case QUICK_GELU -> hidden.mul(Activation.sigmoid(hidden.mul(1.702f)));
-            case GELU -> Activation.gelu(hidden);
-        };
-        return kernels.linear(hidden, projWeight, projBias);
     }
 }

@@ -26,7 +26,7 @@ final class VisionTower {
     private final MixedPrecision mp;
     private final Kernels kernels;
 
-    VisionTower(ParameterLoader p, LastBlockVariant attention, MixedPrecision mp, Kernels kernels) {
+    VisionTower(ParameterLoader p, LastBlockVariant attention, double gaussianStd, MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
         this.kernels = kernels;
         ClipConfig.Vision c = p.config().vision();
@@ -40,7 +40,7 @@ final class VisionTower {
             blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads(), mp, kernels));
         }
         this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads(),
-                mp, kernels);
+                gaussianStd, mp, kernels);
         this.lnPost = LayerNormParams.load(p, "visual.ln_post", eps);
         this.projRows = mp.weight(p.transposed("visual.proj"));
     }
@@ -55,7 +55,9 @@ final class VisionTower {
         for (ResidualAttentionBlock block : blocks) {
             x = block.forward(x);
         }
-        return project(last.forward(x));
+        int gridH = (int) (images.getShape().get(2) / patch);
+        int gridW = (int) (images.getShape().get(3) / patch);
+        return project(last.forward(x, gridH, gridW));
     }
 
     /** conv1 patches + class token + positional embedding, before ln_pre: (B, L, W). */

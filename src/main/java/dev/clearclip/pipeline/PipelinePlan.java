@@ -113,8 +113,9 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
         List<Requested> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (String arg : request.vocabularies()) {
-            VocabularySource source = VocabularySource.resolve(arg);
-            Vocabulary v = Vocabulary.parse(source.name(), source.text());
+            VocabularySource source = VocabularySource.resolve(arg, request.overrides().methodOrDefault());
+            Vocabulary v = source.preset() != null ? Vocabulary.parseOfficial(source.name(), source.text())
+                    : Vocabulary.parse(source.name(), source.text());
             if (!names.add(v.name().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("vocabulary name '" + v.name() + "' is given twice (" + arg + ")");
             }

@@ -34,12 +34,21 @@ public record Vocabulary(String name, List<VocabularyClass> classes) {
                         + classes.get(i).id());
             }
         }
-        checkUnique(classes, "vocabulary '" + name + "'", id -> "class " + id);
+        checkUnique(classes, "vocabulary '" + name + "'", id -> "class " + id, false);
     }
 
     /** parses class-file text; {@code name} identifies the vocabulary in errors and provenance */
     public static Vocabulary parse(String name, String fileContent) {
-        return parse(name, "vocabulary '" + name + "'", fileContent);
+        return parse(name, "vocabulary '" + name + "'", fileContent, true);
+    }
+
+    /**
+     * A class list shipped with a method's official configs, read as the official code reads it: a name may appear in
+     * two classes (NACLIP's and SC-CLIP's COCO-Object file lists "bed" as a background name and as a class); both
+     * queries score the same and the first class wins the tie, as the official argmax does.
+     */
+    public static Vocabulary parseOfficial(String name, String fileContent) {
+        return parse(name, "vocabulary '" + name + "'", fileContent, false);
     }
 
     /** a UTF-8 class file; the vocabulary is named after the file without its extension */
@@ -52,10 +61,10 @@ public record Vocabulary(String name, List<VocabularyClass> classes) {
         }
         String fileName = file.getFileName().toString();
         int dot = fileName.lastIndexOf('.');
-        return parse(dot > 0 ? fileName.substring(0, dot) : fileName, "vocabulary file " + file, content);
+        return parse(dot > 0 ? fileName.substring(0, dot) : fileName, "vocabulary file " + file, content, true);
     }
 
-    private static Vocabulary parse(String name, String source, String content) {
+    private static Vocabulary parse(String name, String source, String content, boolean acrossClasses) {
         if (content.startsWith("\uFEFF")) {
             content = content.substring(1); // a BOM would otherwise become part of the first class name
         }
@@ -83,14 +92,18 @@ public record Vocabulary(String name, List<VocabularyClass> classes) {
             }
             classes.add(VocabularyClass.of(i, synonyms));
         }
-        checkUnique(classes, source, id -> "line " + (id + 1));
+        checkUnique(classes, source, id -> "line " + (id + 1), acrossClasses);
         return new Vocabulary(name, classes);
     }
 
     // names that tokenize the same (case, whitespace) would make two classes compete for the same query
-    private static void checkUnique(List<VocabularyClass> classes, String source, IntFunction<String> where) {
+    private static void checkUnique(List<VocabularyClass> classes, String source, IntFunction<String> where,
+                                    boolean acrossClasses) {
         Map<String, Integer> seen = new HashMap<>();
         for (VocabularyClass c : classes) {
+            if (!acrossClasses) {
+                seen.clear();
+            }
             for (String synonym : c.synonyms()) {
                 String key = synonym.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
                 Integer first = seen.putIfAbsent(key, c.id());

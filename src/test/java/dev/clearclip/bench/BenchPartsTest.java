@@ -62,6 +62,7 @@ class BenchPartsTest {
         double proj = 2.0 * 7 * 64 * 32;
         assertEquals(conv + standard + clear + proj, EncoderFlops.perWindow(c, LastBlockVariant.CLEARCLIP, 2, 3), 1e-6);
         assertEquals(conv + 2 * standard + proj, EncoderFlops.perWindow(c, LastBlockVariant.VANILLA, 2, 3), 1e-6);
+        assertEquals(conv + 2 * standard + attend + proj, EncoderFlops.perWindow(c, LastBlockVariant.SCLIP, 2, 3), 1e-6);
     }
 
     @Test

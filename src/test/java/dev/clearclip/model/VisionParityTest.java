@@ -58,7 +58,7 @@ class VisionParityTest {
                 x = v.blocks().get(i).forward(x);
                 assertClose("block" + i, floats("vision/" + name + "_block" + i + "_out.npy"), x.toFloatArray(), 2e-5);
             }
-            NDArray attn = v.last().forward(x);
+            NDArray attn = v.last().forward(x, hp, wp);
             assertClose("clearclip attn", floats("vision/" + name + "_clearclip_attn.npy"), attn.toFloatArray(), 2e-6);
             NDArray post = v.lnPost(attn);
             assertClose("ln_post", floats("vision/" + name + "_clearclip_ln_post.npy"), post.toFloatArray(), 1e-5);
