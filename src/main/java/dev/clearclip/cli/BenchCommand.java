@@ -89,9 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
                     new RandomQueries(RandomClip.config(model).embedDim(), seed)).withKernels(kernels);
             String device = LocalDevice.resolve(plan.device(), plan.precision());
             ClipCheckpoint checkpoint = RandomClip.vision(model, seed);
-            own = ClipModel.load(checkpoint, plan.encoderSettings().attention(), Towers.VISION,
-                    Devices.djl(device),
-                    plan.precision(), kernels);
+            own = ClipModel.load(checkpoint, plan.encoderSettings().attention(), plan.encoderSettings().gaussianStd(),
+                    Towers.VISION, Devices.djl(device), plan.precision(), kernels);
             try {
                 pipeline = new SegmentationPipeline(plan, own, device);
             } catch (RuntimeException e) {
@@ -134,15 +133,27 @@ public final class BenchCommand implements Callable<Integer> {
                     sample.width(), sample.height(), windows.size(), windows.get(0).paddedWidth(),
                     windows.get(0).paddedHeight()));
         }
-        out.printf(Locale.ROOT, "model %s: vision width %d, %d layers, patch %d; attention %s, precision %s, "
-                        + "kernels %s, device %s%n", model, clip.config().vision().width(),
-                clip.config().vision().layers(), clip.patchSize(), settings.attention().label(),
-                settings.precision().label(), clip.kernels(), pipeline.device());
+        out.printf(Locale.ROOT, "model %s: vision width %d, %d layers, patch %d; method %s, attention %s, PAMR %s, "
+                        + "precision %s, kernels %s, device %s%n", model, clip.config().vision().width(),
+                clip.config().vision().layers(), clip.patchSize(), settings.method().label(),
+                settings.attention().label(), pamrLabel(settings), settings.precision().label(), clip.kernels(),
+                pipeline.device());
         out.printf(Locale.ROOT, "images %dx%d %s -> %s; window batch %d, %d image(s) per call, %d worker(s) x %d "
                         + "intra-op thread(s) on %d cores%n", wh[0], wh[1], format, geometry, settings.windowBatch(),
                 batch, workers, perWorker, cores);
         BenchLoop.Result r = new BenchLoop(pipeline, files, out).run(images, batch, warmup, workers, perWorker);
         report(r, windowsPerImage, flopsPerImage, rssBefore, settings);
+        if (settings.pamrSteps() > 0) {
+            // PAMR's share of the time above, measured alone on the first pass's logits of one image
+            PreparedImage sample = pipeline.prepare(0, decoded);
+            pipeline.inference(0).refineNanos(sample);
+            long nanos = 0;
+            for (int i = 0; i < 3; i++) {
+                nanos += pipeline.inference(0).refineNanos(sample);
+            }
+            out.printf(Locale.ROOT, "PAMR %s at %dx%d: %.1f ms per image (of the ms/image above)%n",
+                    pamrLabel(settings), sample.originalWidth(), sample.originalHeight(), nanos / 3e6);
+        }
         return r.failed() == 0 ? 0 : 1;
     }
 
@@ -174,10 +185,15 @@ public final class BenchCommand implements Callable<Integer> {
                 ProcessMemory.mib(r.rssStart()), ProcessMemory.mib(r.rssEnd()), ProcessMemory.mib(r.heapEnd()),
                 r.arraysStart(), r.arraysEnd());
         out.printf(Locale.ROOT, "CPU time %.1f s: %.2f CPU-s per image%n", r.cpuSeconds(), r.cpuSeconds() / r.images());
-        out.printf(Locale.ROOT, "RESULT precision=%s kernels=%s images_per_s=%.4f ms_per_image=%.1f "
-                        + "windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%n",
+        out.printf(Locale.ROOT, "RESULT method=%s attention=%s pamr=%d precision=%s kernels=%s images_per_s=%.4f "
+                        + "ms_per_image=%.1f windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%n",
+                settings.method().label(), settings.attention().label(), settings.pamrSteps(),
                 settings.precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage,
                 ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
+    }
+
+    private static String pamrLabel(SegmentationSettings s) {
+        return s.pamrSteps() == 0 ? "off" : s.pamrSteps() + " steps, dilations " + s.pamrDilations();
     }
 
     static final class KernelChoiceConverter implements picocli.CommandLine.ITypeConverter<KernelChoice> {

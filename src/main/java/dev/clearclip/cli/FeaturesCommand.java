@@ -2,7 +2,10 @@ package dev.clearclip.cli;
 
 import ai.djl.Device;
 import dev.clearclip.io.Npy;
+import dev.clearclip.config.Method;
+import dev.clearclip.model.KernelChoice;
 import dev.clearclip.model.LastBlockVariant;
+import dev.clearclip.model.Precision;
 import dev.clearclip.weights.ClipConfig;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.weights.ModelFolder;
@@ -44,13 +47,28 @@ final class FeaturesCommand implements Callable<Integer> {
             description = "float32 [B, Hp*Wp, E] L2-normalised features, patches in row-major order")
     Path out;
 
-    @Option(names = "--attention", paramLabel = "A", defaultValue = "clearclip",
-            description = "last block: clearclip (default), vanilla, sclip, csa-reduced, maskclip")
+    @Option(names = "--method", paramLabel = "M", defaultValue = "clearclip",
+            description = "clearclip (default), naclip or sclip: the method's last block")
+    String method;
+
+    @Option(names = "--attention", paramLabel = "A",
+            description = "ablation: another last block (clearclip, vanilla, sclip, naclip, csa-reduced, maskclip)")
     String attention;
+
+    @Option(names = "--gaussian-std", paramLabel = "S", description = "NACLIP's neighbourhood bias width in patches (default 5)")
+    Double gaussianStd;
+
+    @Option(names = "--pamr", paramLabel = "STEPS", hidden = true)
+    Integer pamr;
 
     @Override
     public Integer call() throws Exception {
-        LastBlockVariant variant = LastBlockVariant.parse(attention);
+        if (pamr != null) {
+            throw new IllegalArgumentException("features writes dense features only; --pamr refines label logits: use "
+                    + "predict, segment or bench");
+        }
+        LastBlockVariant variant = attention != null ? LastBlockVariant.parse(attention) : Method.parse(method).lastBlock();
+        double std = gaussianStd != null ? gaussianStd : LastBlockVariant.DEFAULT_GAUSSIAN_STD;
         Inputs.ImageTensor images = Inputs.imageTensor(input, "--input");
         ModelFolder folder = main.resolveModel(model);
         ClipConfig config = ModelLoader.readConfig(folder);
@@ -63,8 +81,8 @@ final class FeaturesCommand implements Callable<Integer> {
         int dim = config.embedDim();
         float[] features = new float[images.batch() * tokens * dim];
         int perImage = 3 * images.height() * images.width();
-        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.VISION), variant, Towers.VISION,
-                Device.cpu())) {
+        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.VISION), variant, std, Towers.VISION,
+                Device.cpu(), Precision.FP32, KernelChoice.AUTO)) {
             for (int b = 0; b < images.batch(); b += CHUNK) {
                 int n = Math.min(CHUNK, images.batch() - b);
                 float[] chunk = Arrays.copyOfRange(images.chw(), b * perImage, (b + n) * perImage);

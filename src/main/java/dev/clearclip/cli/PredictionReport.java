@@ -36,7 +36,12 @@ final class PredictionReport {
                 .put("crop", settings.crop()).put("stride", settings.stride())
                 .put("prob_thd", settings.probThreshold()).put("logit_scale", settings.logitScale())
                 .put("attention", settings.attention().label()).put("precision", settings.precision().label())
-                .put("window_batch", settings.windowBatch());
+                .put("window_batch", settings.windowBatch()).put("method", settings.method().label())
+                .put("pamr_steps", settings.pamrSteps()).put("gaussian_std", settings.gaussianStd());
+        settings.pamrDilations().forEach(s.putArray("pamr_dilations")::add);
+        if (settings.areaThreshold() != null) {
+            s.put("area_thd", settings.areaThreshold());
+        }
         if (output.pseudoLabelThreshold() != null) {
             s.put("pseudo_label_thd", output.pseudoLabelThreshold()).put("ignore_index", output.ignoreIndex());
         }

@@ -1,5 +1,6 @@
 package dev.clearclip.cli;
 
+import dev.clearclip.config.Method;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
 import dev.clearclip.config.SegmentationRequest;
@@ -41,8 +42,26 @@ public final class SegmentationOptions {
     Double probThd;
     @Option(names = "--logit-scale", paramLabel = "L", description = "softmax temperature (default 50)")
     Double logitScale;
-    @Option(names = "--attention", paramLabel = "A", description = "last block: clearclip (default), vanilla, sclip, csa-reduced, maskclip")
+    @Option(names = "--method", paramLabel = "M",
+            description = "clearclip (default), naclip or sclip: the last block and, per preset, the method's official "
+                    + "settings and class files")
+    String method;
+    @Option(names = "--attention", paramLabel = "A",
+            description = "ablation: another last block than the method's (clearclip, vanilla, sclip, naclip, "
+                    + "csa-reduced, maskclip)")
     String attention;
+    @Option(names = "--pamr", paramLabel = "STEPS",
+            description = "PAMR refinement steps on the logits at the original size; 0 = off (naclip: 10, else 0)")
+    Integer pamr;
+    @Option(names = "--pamr-dilations", paramLabel = "D[,D...]", description = "PAMR dilations in pixels (default 8,16)")
+    String pamrDilations;
+    @Option(names = "--gaussian-std", paramLabel = "S",
+            description = "NACLIP's neighbourhood bias width in patches (default 5)")
+    Double gaussianStd;
+    @Option(names = "--area-thd", paramLabel = "A|none",
+            description = "keep a class only if its share of the non-background area is above A; none = off "
+                    + "(default: the preset's)")
+    String areaThd;
     @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16, fp16 (GPU only)")
     String precision;
     @Option(names = "--window-batch", paramLabel = "N", description = "windows per encoder call (default 4)")
@@ -65,14 +84,45 @@ public final class SegmentationOptions {
 
     /** Everything above as one validated request. */
     public SegmentationRequest request() {
-        return new SegmentationRequest(vocabularies(), preset != null ? Preset.load(preset).settings() : null,
-                overrides(), output(), device);
+        SettingOverrides overrides = overrides();
+        return new SegmentationRequest(vocabularies(),
+                preset != null ? Preset.load(preset, overrides.methodOrDefault()).settings() : null, overrides,
+                output(), device);
     }
 
     public SettingOverrides overrides() {
         return new SettingOverrides(resizeShort, resizeLong, crop, stride, probThd, logitScale,
                 attention == null ? null : LastBlockVariant.parse(attention),
-                precision == null ? null : Precision.parse(precision), windowBatch, maxPixels);
+                precision == null ? null : Precision.parse(precision), windowBatch, maxPixels,
+                method == null ? null : Method.parse(method), pamr, dilations(pamrDilations), gaussianStd,
+                areaThreshold(areaThd));
+    }
+
+    /** "8,16" -> [8, 16]. */
+    static List<Integer> dilations(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--pamr-dilations must be comma-separated integers, got '" + text + "'");
+        }
+    }
+
+    /** "none" turns a preset's area filter off (a negative override); a number sets it. */
+    static Double areaThreshold(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.strip().equalsIgnoreCase("none")) {
+            return -1.0;
+        }
+        try {
+            return Double.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--area-thd must be a number in [0, 1) or none, got '" + text + "'");
+        }
     }
 
     /** The vocabularies to segment with: --classes entries, else the preset's own class list. */

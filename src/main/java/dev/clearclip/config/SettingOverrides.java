@@ -33,6 +33,12 @@ public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer 
         return new SettingOverrides(null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** These overrides under {@code m} (the Transformer's {@code setMethod}). */
+    public SettingOverrides withMethod(Method m) {
+        return new SettingOverrides(resizeShort, resizeLong, crop, stride, probThd, logitScale, lastBlock, precision,
+                windowBatch, maxPixels, m, pamrSteps, pamrDilations, gaussianStd, areaThd);
+    }
+
     /** The method every vocabulary's base settings come from. */
     public Method methodOrDefault() {
         return method != null ? method : Method.CLEARCLIP;

@@ -10,6 +10,7 @@ import org.apache.spark.sql.expressions.Window;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
@@ -103,15 +104,19 @@ public final class MasksTable {
     /**
      * The reader rule: one current row per image for a vocabulary (and run, when {@code runId} is not null). Reruns
      * append rows (a changed setting or source gives a new row beside the old one), so the current row is the
-     * newest, except that a retryable error never hides an earlier row: it is the newest only when nothing else is.
+     * newest, except that a retryable error (or an error row written before the flag existed) never hides an earlier
+     * row that is not one.
      */
     public Dataset<Row> latest(String vocabulary, String runId) {
         Dataset<Row> rows = rows().where(col(VOCABULARY).equalTo(lit(vocabulary)));
         if (runId != null) {
             rows = rows.where(col(RUN_ID).equalTo(lit(runId)));
         }
+        // an error that may be retryable (flagged so, or written before the flag existed) ranks after every row
+        // that is not
         var current = Window.partitionBy(IMAGE_ID).orderBy(
-                when(col(RETRYABLE).eqNullSafe(lit(true)), 1).otherwise(0), col("processed_at").desc_nulls_last());
+                when(col(STATUS).notEqual(lit(OK)).and(not(col(RETRYABLE).eqNullSafe(lit(false)))), 1).otherwise(0),
+                col("processed_at").desc_nulls_last());
         return rows.withColumn("_rank", row_number().over(current)).where(col("_rank").equalTo(1))
                 .drop("_rank");
     }

@@ -155,6 +155,23 @@ public final class SlidingWindowInference implements AutoCloseable {
         return pamr.refine(guide, full).squeeze(0);
     }
 
+    /**
+     * Nanoseconds of this pass's PAMR on one image's logits (zeros of the real shape; PAMR's cost does not depend on
+     * the values), for bench; 0 when PAMR is off.
+     */
+    public long refineNanos(PreparedImage image) {
+        if (pamr == null) {
+            return 0;
+        }
+        try (NDManager scope = model.newScope()) {
+            NDArray merged = scope.zeros(new Shape(bank.queries(), image.height(), image.width()));
+            long start = System.nanoTime();
+            NDArray refined = refine(scope, image, merged);
+            refined.getFloat(0, 0, 0); // waits for a device to finish
+            return System.nanoTime() - start;
+        }
+    }
+
     /** Per-window patch logits (Q, gridH, gridW) of one image, for parity tests. */
     float[][] windowLogits(PreparedImage image) {
         List<WindowEncoder.Job> jobs = windows(image).stream()

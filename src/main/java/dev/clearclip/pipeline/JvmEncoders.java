@@ -69,8 +69,8 @@ public final class JvmEncoders {
             throw new IllegalStateException("weights in " + plan.modelPath() + " have sha256 " + vision.weightsSha256()
                     + " but the driver embedded the vocabularies with " + plan.weightsSha256());
         }
-        return ClipModel.load(vision, plan.encoderSettings().attention(), Towers.VISION, Devices.djl(device),
-                plan.precision(), plan.kernels());
+        return ClipModel.load(vision, plan.encoderSettings().attention(), plan.encoderSettings().gaussianStd(),
+                Towers.VISION, Devices.djl(device), plan.precision(), plan.kernels());
     }
 
     /** Closes and forgets every loaded encoder (tests; JVM shutdown). */

@@ -55,8 +55,8 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
         for (VocabularyPlan v : vocabularies) {
             if (!v.settings().sameEncoder(first)) {
                 throw new IllegalArgumentException("vocabulary " + v.name() + " needs another image encoder than "
-                        + vocabularies.get(0).name() + " (last block, precision, window batch and max pixels must "
-                        + "agree in one run)");
+                        + vocabularies.get(0).name() + " (last block, Gaussian std, PAMR, precision, window batch "
+                        + "and max pixels must agree in one run)");
             }
         }
     }
@@ -163,7 +163,8 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
     }
 
     public EncoderKey encoderKey(String resolvedDevice) {
-        return new EncoderKey(weightsSha256, encoderSettings().attention(), precision(), kernels, resolvedDevice);
+        return new EncoderKey(weightsSha256, encoderSettings().attention(), encoderSettings().gaussianStd(), precision(),
+                kernels, resolvedDevice);
     }
 
     public List<QueryEmbeddings> queries() {

@@ -1,5 +1,6 @@
 package dev.clearclip.spark;
 
+import dev.clearclip.config.Method;
 import dev.clearclip.weights.HubAccess;
 import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
@@ -91,6 +92,8 @@ public final class ClearClipSegmenter extends Transformer {
 
     /** Java/Scala: settings that override every vocabulary's own (null fields keep them). */
     public ClearClipSegmenter setOverrides(SettingOverrides o) { overrides = o; return this; }
+    /** clearclip, naclip or sclip: the last block and the method's preset settings (as {@code --method}). */
+    public ClearClipSegmenter setMethod(String m) { overrides = overrides.withMethod(Method.parse(m)); return this; }
     public ClearClipSegmenter setOutputOptions(OutputOptions o) { output = o; return this; }
 
     @Override
@@ -121,8 +124,9 @@ public final class ClearClipSegmenter extends Transformer {
         if (batch <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batch);
         }
+        Method m = overrides.methodOrDefault();
         SegmentationRequest request = new SegmentationRequest(Arrays.asList(names),
-                $(preset).isEmpty() ? null : Preset.load($(preset)).settings(), overrides, output, $(device));
+                $(preset).isEmpty() ? null : Preset.load($(preset), m).settings(), overrides, output, $(device));
         var sc = dataset.sparkSession().sparkContext();
         PipelinePlan plan = PipelinePlan.prepare($(model), request, HubAccess.DEFAULT);
         TaskDevice.checkOnDriver(sc.getConf(), plan.device(), plan.precision());

@@ -90,7 +90,21 @@ class BenchPartsTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
         assertTrue(text.contains("resized 672x448, 2 windows"), text);
-        assertTrue(text.contains("RESULT precision=fp32"), text);
+        assertTrue(text.contains("RESULT method=clearclip attention=clearclip pamr=0 precision=fp32"), text);
         assertTrue(text.contains("failed=0"), text);
+    }
+
+    @Test
+    void benchTimesNaclipAndItsPamr() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = dev.clearclip.cli.Main.run(new String[] {"bench", "--model", "random:tiny", "--preset", "voc21",
+                "--method", "naclip", "--images", "2", "--batch", "1", "--workers", "1", "--size", "120x80"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        // NACLIP's VOC21 config: whole image at short side 336, PAMR 10 x (8, 16)
+        assertTrue(text.contains("resized 504x336, 1 windows of 504x336"), text);
+        assertTrue(text.contains("RESULT method=naclip attention=naclip pamr=10"), text);
+        assertTrue(text.matches("(?s).*PAMR 10 steps, dilations \\[8, 16\\] at 120x80: [0-9.]+ ms per image.*"), text);
     }
 }

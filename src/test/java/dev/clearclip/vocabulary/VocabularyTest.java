@@ -141,7 +141,12 @@ class VocabularyTest {
         assertThrows(IllegalArgumentException.class, () -> new Vocabulary(" ", List.of(VocabularyClass.of(0, List.of("a")))));
         assertThrows(IllegalArgumentException.class, () -> new Vocabulary("v", List.of(VocabularyClass.of(1, List.of("a")))));
         assertThrows(IllegalArgumentException.class, () -> new Vocabulary("v",
-                List.of(VocabularyClass.of(0, List.of("a")), VocabularyClass.of(1, List.of("A")))));
+                List.of(VocabularyClass.of(0, List.of("a", "b", "A")))));
+        // a name in two classes: refused in users' files, kept as the official class lists have it (COCO-Object)
+        assertEquals(2, new Vocabulary("v", List.of(VocabularyClass.of(0, List.of("a")),
+                VocabularyClass.of(1, List.of("A")))).size());
+        assertThrows(IllegalArgumentException.class, () -> Vocabulary.parse("v", "a\nA\n"));
+        assertEquals(2, Vocabulary.parseOfficial("v", "sky, bed\nbed\n").size());
         assertThrows(IllegalArgumentException.class, () -> new VocabularyClass(0, "b", List.of("a", "b")));
         assertThrows(IllegalArgumentException.class, () -> VocabularyClass.of(0, List.of()));
         assertThrows(IllegalArgumentException.class, () -> VocabularyClass.of(0, List.of(" a")));
