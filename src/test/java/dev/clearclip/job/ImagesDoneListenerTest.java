@@ -40,7 +40,8 @@ class ImagesDoneListenerTest {
                 Thread.sleep(50);
             }
             assertEquals(12L, job.get());
-            assertTrue(seenWhileRunning > 0 && seenWhileRunning < 12,
+            // the heartbeats' counts, seen before the task's end reached the accumulator
+            assertTrue(seenWhileRunning > 0 && seenWhileRunning <= 12,
                     "progress while the only task ran: " + seenWhileRunning);
             Thread.sleep(300); // the listener bus delivers the task's end
             assertEquals(12, listener.imagesDone(), "after the end: the accumulator, counted once");
