@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code segment} drivers as users start them ({@code jobs/clearclip}, their own JVMs), killed with SIGKILL and
- * stopped with SIGTERM between waves, and a second run started on a live run's output: every input ends up exactly
+ * stopped with SIGTERM between waves, and a second run started while the lease is fresh: every input ends up exactly
  * once, the dead run is recorded and its statistics built, and no run writes under another's lease.
  */
 class SegmentJobCrashIT {
@@ -82,19 +82,19 @@ class SegmentJobCrashIT {
         Process first = segment("kill-a", out, "--run-id", "crash-a", "--commit-every", "4", "--lease-timeout", "10");
         await("the lease", () -> Files.exists(out.resolve(OutputLease.FILE)), first, "kill-a");
 
-        // a second run while the first is live: refused, writes nothing
-        Process second = segment("kill-b", out, "--run-id", "crash-b", "--lease-timeout", "600");
-        assertTrue(second.waitFor(4, TimeUnit.MINUTES));
-        assertEquals(3, second.exitValue(), log("kill-b"));
-        assertTrue(log("kill-b").contains("being written by run crash-a"), log("kill-b"));
-
         await("the first wave's commit", () -> contains(out.resolve("runs_json/crash-a.json"),
                 "\"waves_committed\" : 1"), first, "kill-a");
         first.destroyForcibly();
         assertTrue(first.waitFor(1, TimeUnit.MINUTES));
         assertTrue(Files.exists(out.resolve(OutputLease.FILE)), "SIGKILL leaves the lease behind");
 
-        Thread.sleep(11_000); // its heartbeat is now older than the next run's --lease-timeout
+        // a run started while that lease's heartbeat is fresh (within this run's 600 s timeout): refused, writes nothing
+        Process second = segment("kill-b", out, "--run-id", "crash-b", "--lease-timeout", "600");
+        assertTrue(second.waitFor(4, TimeUnit.MINUTES));
+        assertEquals(3, second.exitValue(), log("kill-b"));
+        assertTrue(log("kill-b").contains("being written by run crash-a"), log("kill-b"));
+
+        Thread.sleep(11_000); // its last heartbeat is now older than the next run's --lease-timeout
         Process rerun = segment("kill-c", out, "--run-id", "crash-c", "--lease-timeout", "10");
         assertTrue(rerun.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, rerun.exitValue(), log("kill-c"));
