@@ -73,15 +73,19 @@ final class RunsTable {
     /** A second abandoned row, with {@code finished_at}: that run's statistics are built. */
     static void statisticsBuilt(SparkSession spark, JobSettings s, String runId) {
         Row last = current(spark, s).where(col("run_id").equalTo(lit(runId))).first();
-        Object[] values = new Object[last.length()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = last.get(i);
-        }
         java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
-        values[last.fieldIndex("finished_at")] = now;
-        values[last.fieldIndex("updated_at")] = now;
-        spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), RunRecord.SCHEMA).coalesce(1)
-                .write().mode(SaveMode.Append).parquet(s.table("runs"));
+        spark.createDataFrame(List.of(copy(last, java.util.Map.of("finished_at", now, "updated_at", now))),
+                RunRecord.SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(s.table("runs"));
+    }
+
+    /** A runs row with some columns replaced. */
+    private static Row copy(Row row, java.util.Map<String, Object> replaced) {
+        Object[] values = new Object[row.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(i);
+        }
+        replaced.forEach((column, value) -> values[row.fieldIndex(column)] = value);
+        return org.apache.spark.sql.RowFactory.create(values);
     }
 
     /** Images per second of the newest finished run that segmented anything, or 0 when there is none. */
@@ -109,17 +113,11 @@ final class RunsTable {
         if (dead.isEmpty()) {
             return List.of();
         }
-        Instant now = Instant.now();
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
         List<Row> marked = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (Row r : dead) {
-            Object[] values = new Object[r.length()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = r.get(i);
-            }
-            values[r.fieldIndex("status")] = ABANDONED;
-            values[r.fieldIndex("updated_at")] = java.sql.Timestamp.from(now);
-            marked.add(org.apache.spark.sql.RowFactory.create(values));
+            marked.add(copy(r, java.util.Map.of("status", ABANDONED, "updated_at", now)));
             ids.add(r.getString(r.fieldIndex("run_id")));
         }
         spark.sparkContext().setJobDescription("clearclip: mark abandoned runs " + ids);

@@ -203,23 +203,13 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
                         Map<String, Object>>() { }));
         labelSettings.keySet().removeAll(NOT_LABEL_SETTINGS);
         try {
-            return sha256Hex(JSON.writeValueAsString(labelSettings)).substring(0, 16);
+            return dev.clearclip.io.Hashes.sha256Hex(JSON.writeValueAsString(labelSettings)).substring(0, 16);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write settings as JSON", e);
         }
     }
 
     private static final java.util.Set<String> NOT_LABEL_SETTINGS = java.util.Set.of("windowBatch", "maxPixels");
-
-    private static String sha256Hex(String text) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     public String settingsJson(int v, String actualDevice, Precision actualPrecision) {
         VocabularyPlan vocabulary = vocabularies.get(v);
