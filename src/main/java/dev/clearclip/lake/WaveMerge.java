@@ -68,7 +68,8 @@ final class WaveMerge {
             }
         }
         StructType schema = rows.schema();
-        Path staging = new Path(table.location() + "/_clearclip_staging/" + segment(runId) + "/wave=" + wave);
+        // under the table, not hidden ("_..."), so that orphan removal takes what a killed run staged
+        Path staging = new Path(table.location() + "/clearclip-staging/" + segment(runId) + "/wave=" + wave);
         // the wave's rows come from the model: persist them once, every attempt below reads these files
         rows.dropDuplicates(keys.toArray(String[]::new)).write().mode(SaveMode.Overwrite).parquet(staging.toString());
         for (int attempt = 1; ; attempt++) {
@@ -117,7 +118,9 @@ final class WaveMerge {
              s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
             if (runId.equals(s.summary().get(IcebergTables.RUN_ID))
                     && Integer.toString(wave).equals(s.summary().get(IcebergTables.WAVE))) {
-                long added = Long.parseLong(s.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"));
+                // a MERGE that met another writer's keys rewrote their files: those rows count as deleted and added
+                long added = Long.parseLong(s.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"))
+                        - Long.parseLong(s.summary().getOrDefault(SnapshotSummary.DELETED_RECORDS_PROP, "0"));
                 return new WaveCommit(tableName, runId, wave, added, attempt, OptionalLong.of(s.snapshotId()));
             }
         }

@@ -79,8 +79,9 @@ class IcebergTablesTest {
             assertTrue(plan.contains("ReplaceData") && !plan.contains("AppendData"),
                     "a copy-on-write MERGE, validated at commit, not the unchecked append Spark makes of an "
                             + "insert-only MERGE: " + plan);
-            assertFalse(Files.exists(Path.of(java.net.URI.create(masks.location()))
-                    .resolve("_clearclip_staging/run-a/wave=0")), "staged rows deleted after the commit");
+            Path staged = Path.of(java.net.URI.create(masks.location())).resolve("clearclip-staging/run-a");
+            assertTrue(Files.isDirectory(staged) && !Files.exists(staged.resolve("wave=0")),
+                    "the wave was staged there and its rows deleted after the commit");
 
             masks.refresh();
             int snapshots = count(masks.snapshots());
@@ -116,6 +117,159 @@ class IcebergTablesTest {
         }
         assertFalse(spark.conf().contains("spark.sql.catalog." + Target.warehouse(wh, "clearclip", true)
                 .catalogName()), "close() takes back the catalog settings open() made");
+    }
+
+    @Test
+    void doneKeysIsAProjectedScanOfTheKeyAndConditionColumns() {
+        try (IcebergTables lake = IcebergTables.open(spark, Target.warehouse(warehouse("wh-keys"), "clearclip", true))) {
+            lake.ensureTable("masks", MASKS, TableLayout.byDayAndKey("processed_at", "key", 4));
+            lake.mergeWave("masks", LakeTestSupport.masks(spark, MASKS, "run-k", 0, 5), KEYS, "run-k", 0);
+
+            Dataset<Row> keys = lake.doneKeys("masks", KEYS);
+            assertEquals(Set.copyOf(KEYS), scanColumns(keys), "only the key columns are read");
+            assertEquals(5, keys.count());
+
+            Dataset<Row> done = lake.doneKeys("masks", KEYS, functions.col("status").equalTo("ok")
+                    .or(functions.not(functions.coalesce(functions.col("retryable"), functions.lit(false)))));
+            Set<String> read = scanColumns(done);
+            assertFalse(read.contains("mask_png") || read.contains("confidence_png") || read.contains("classes"),
+                    "no mask bytes read: " + read);
+            Set<String> expected = new HashSet<>(KEYS);
+            expected.addAll(List.of("status", "retryable"));
+            assertEquals(expected, read);
+            assertEquals(List.of(KEYS.toArray()), List.of(done.columns()));
+            assertEquals(5, done.count());
+        }
+    }
+
+    /** The columns the table scans under {@code ds} read (Spark's pruned read schema of each leaf). */
+    private static Set<String> scanColumns(Dataset<Row> ds) {
+        Set<String> columns = new HashSet<>();
+        for (LogicalPlan leaf : scala.jdk.javaapi.CollectionConverters.asJava(
+                ds.queryExecution().optimizedPlan().collectLeaves())) {
+            assertTrue(leaf.toString().contains("masks"), "an Iceberg scan of masks: " + leaf);
+            scala.jdk.javaapi.CollectionConverters.asJava(leaf.output()).forEach(a -> columns.add(a.name()));
+        }
+        return columns;
+    }
+
+    @Test
+    void racingWavesOnAnAtomicCatalogNeverDuplicateAKeyAndTheLoserRetries() throws Exception {
+        String prefix = "spark.sql.catalog.lakejdbc";
+        spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
+        spark.conf().set(prefix + ".type", "jdbc");
+        spark.conf().set(prefix + ".uri", "jdbc:sqlite:" + dir.resolve("catalog.db"));
+        spark.conf().set(prefix + ".warehouse", warehouse("wh-jdbc"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (IcebergTables lake = IcebergTables.open(spark, Target.catalog("lakejdbc", "clearclip", false))) {
+            lake.ensureTable("masks", MASKS, TableLayout.byDayAndKey("processed_at", "key", 4));
+            int retried = 0;
+            long expected = 0;
+            // a race needs both MERGEs to scan before either commits: nearly always so when they start together
+            for (int round = 0; round < 4 && retried == 0; round++) {
+                int base = round * 100;
+                int wave = round;
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<Future<WaveCommit>> runs = new ArrayList<>();
+                for (String run : List.of("run-x", "run-y")) {
+                    int from = run.equals("run-x") ? base : base + 20;
+                    Dataset<Row> rows = LakeTestSupport.masks(spark, MASKS, run, from, from + 40);
+                    runs.add(pool.submit(() -> {
+                        together.await();
+                        return lake.mergeWave("masks", rows, KEYS, run, wave);
+                    }));
+                }
+                WaveCommit x = runs.get(0).get();
+                WaveCommit y = runs.get(1).get();
+                assertEquals(60, x.rowsAdded() + y.rowsAdded(), x + " " + y);
+                retried += (x.attempts() > 1 ? 1 : 0) + (y.attempts() > 1 ? 1 : 0);
+                expected += 60;
+                Dataset<Row> all = lake.read("masks");
+                assertEquals(expected, all.count(), "no key twice after round " + round);
+                assertEquals(expected, all.select("key").distinct().count());
+            }
+            assertTrue(retried > 0, "in 4 rounds of two racing waves, a MERGE lost a race and was retried");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void appendsCarryTheRunAndCompactionRewritesExpiresAndRemovesOrphans() throws Exception {
+        org.apache.spark.sql.types.StructType stats = new org.apache.spark.sql.types.StructType()
+                .add("run_id", DataTypes.StringType, false).add("class_id", DataTypes.IntegerType, false)
+                .add("pixels", DataTypes.LongType, false);
+        try (IcebergTables lake = IcebergTables.open(spark, Target.warehouse(warehouse("wh-stats"), "clearclip", true))) {
+            Table table = lake.ensureTable("class_stats", stats, TableLayout.plain());
+            for (int wave = 0; wave < 3; wave++) {
+                List<Row> rows = List.of(org.apache.spark.sql.RowFactory.create("run-c", wave, 10L * wave),
+                        org.apache.spark.sql.RowFactory.create("run-c", wave + 10, 5L));
+                lake.append("class_stats", spark.createDataFrame(rows, stats).coalesce(1), "run-c", wave);
+            }
+            table.refresh();
+            List<String> waves = new ArrayList<>();
+            for (Snapshot s : table.snapshots()) {
+                assertEquals("run-c", s.summary().get(IcebergTables.RUN_ID));
+                waves.add(s.summary().get(IcebergTables.WAVE));
+            }
+            assertEquals(List.of("0", "1", "2"), waves);
+
+            Path location = Path.of(java.net.URI.create(table.location()));
+            Path oldOrphan = plant(location.resolve("data/killed-run.parquet"), Duration.ofDays(2));
+            Path oldStaging = plant(location.resolve("clearclip-staging/dead-run/wave=0/part-0.parquet"),
+                    Duration.ofDays(2));
+            Path young = plant(location.resolve("data/in-flight.parquet"), Duration.ofHours(1));
+
+            CompactionResult result = lake.compact(new Compaction(List.of("class_stats"), Duration.ZERO, 1,
+                    Duration.ofDays(1), 2, "compact-1"));
+            assertEquals(List.of(new CompactionResult.TableResult("class_stats", 3, 1, 3, 3, 2)), result.tables());
+            assertFalse(Files.exists(oldOrphan) || Files.exists(oldStaging), "old unreferenced files deleted");
+            assertTrue(Files.exists(young), "a file younger than the orphan age may be a commit in flight");
+            table.refresh();
+            assertEquals("compact-1", table.currentSnapshot().summary().get(IcebergTables.RUN_ID));
+            assertEquals(1, count(table.snapshots()));
+            assertEquals(6, lake.read("class_stats").count(), "rewriting lost no row");
+        }
+    }
+
+    private static Path plant(Path file, Duration age) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
+        return file;
+    }
+
+    @Test
+    void aNewColumnIsAddedToAnExistingTableAndOldRowsReadItAsNull() {
+        try (IcebergTables lake = IcebergTables.open(spark, Target.warehouse(warehouse("wh-evolve"), "clearclip", true))) {
+            lake.ensureTable("masks", MASKS, TableLayout.byDayAndKey("processed_at", "key", 2));
+            lake.mergeWave("masks", LakeTestSupport.masks(spark, MASKS, "run-1", 0, 2), KEYS, "run-1", 0);
+            org.apache.spark.sql.types.StructType wider = MASKS.add("lake_test_extra",
+                    DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true);
+            Table t = lake.ensureTable("masks", wider, TableLayout.byDayAndKey("processed_at", "key", 2));
+            assertTrue(t.schema().findField("lake_test_extra").isOptional());
+            Dataset<Row> rows = LakeTestSupport.masks(spark, MASKS, "run-2", 1, 3)
+                    .withColumn("lake_test_extra", functions.map(functions.lit("source"), functions.lit("shard-7")));
+            assertEquals(1, lake.mergeWave("masks", rows, KEYS, "run-2", 0).rowsAdded());
+            List<Row> read = lake.read("masks").orderBy("key").select("key", "lake_test_extra").collectAsList();
+            assertEquals(3, read.size());
+            assertTrue(read.get(0).isNullAt(1));
+            assertEquals(Map.of("source", "shard-7"), read.get(2).getJavaMap(1));
+        }
+    }
+
+    @Test
+    void anUnconfiguredCatalogOrAHadoopCatalogWithoutTheLeaseIsRefused() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> IcebergTables.open(spark, Target.catalog("nosuch", "clearclip", true)));
+        assertTrue(missing.getMessage().contains("--catalog nosuch is not configured"), missing.getMessage());
+        spark.conf().set("spark.sql.catalog.userhadoop", "org.apache.iceberg.spark.SparkCatalog");
+        spark.conf().set("spark.sql.catalog.userhadoop.type", "hadoop");
+        spark.conf().set("spark.sql.catalog.userhadoop.warehouse", warehouse("wh-user"));
+        IllegalArgumentException unsafe = assertThrows(IllegalArgumentException.class,
+                () -> IcebergTables.open(spark, Target.catalog("userhadoop", "clearclip", false)));
+        assertTrue(unsafe.getMessage().contains("--no-lease"), unsafe.getMessage());
+        IcebergTables.open(spark, Target.catalog("userhadoop", "clearclip", true)).close();
     }
 
     private static String specText(Table t) {
