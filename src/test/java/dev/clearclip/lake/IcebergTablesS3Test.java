@@ -35,7 +35,7 @@ class IcebergTablesS3Test {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (spark != null) {
             spark.stop();
         }
