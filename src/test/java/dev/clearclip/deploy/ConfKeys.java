@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Whether a configuration key in an example is one the software reading it knows: Spark's own config registry,
- * Spark's resource-scheduling key pattern, S3A's and YARN's constants. A misspelt or renamed key fails here instead of
+ * Spark's resource-scheduling key pattern, S3A's and YARN's constants, and Iceberg's catalog properties under
+ * {@code spark.sql.catalog.NAME.}. A misspelt or renamed key fails here instead of
  * being silently ignored on a cluster.
  */
 final class ConfKeys {
@@ -28,10 +29,13 @@ final class ConfKeys {
     private static final Set<String> UNREGISTERED_SPARK_KEYS = Set.of("spark.master", "spark.app.name");
     /** Hadoop's generic per-scheme FileSystem binding (core-default.xml), not an S3A constant. */
     private static final Pattern FS_IMPL = Pattern.compile("fs\\.[a-z0-9]+\\.impl");
+    /** A Spark catalog plugin ({@code spark.sql.catalog.NAME}) and the properties Spark hands it. */
+    private static final Pattern CATALOG = Pattern.compile("spark\\.sql\\.catalog\\.[A-Za-z_][A-Za-z0-9_]*(\\.(.+))?");
 
     private static final Object CONFIG_ENTRIES;
     private static final Set<String> S3A_KEYS = new HashSet<>();
     private static final Set<String> YARN_KEYS = new HashSet<>();
+    private static final Set<String> ICEBERG_CATALOG_KEYS = new HashSet<>();
 
     static {
         try {
@@ -41,10 +45,16 @@ final class ConfKeys {
                 module("org.apache.spark.internal.config." + holder);
             }
             module("org.apache.spark.sql.internal.SQLConf$");
+            module("org.apache.spark.sql.internal.StaticSQLConf$");
             CONFIG_ENTRIES = module("org.apache.spark.internal.config.ConfigEntry$");
             stringConstants("org.apache.hadoop.fs.s3a.Constants", S3A_KEYS);
             stringConstants("org.apache.hadoop.fs.s3a.commit.CommitConstants", S3A_KEYS);
             stringConstants("org.apache.hadoop.yarn.conf.YarnConfiguration", YARN_KEYS);
+            for (String holder : List.of("org.apache.iceberg.CatalogProperties", "org.apache.iceberg.CatalogUtil",
+                    "org.apache.iceberg.aws.AwsClientProperties",
+                    "org.apache.iceberg.aws.s3.S3FileIOProperties", "org.apache.iceberg.rest.auth.OAuth2Properties")) {
+                stringConstants(holder, ICEBERG_CATALOG_KEYS);
+            }
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -67,6 +77,13 @@ final class ConfKeys {
             String hadoopKey = key.substring("spark.hadoop.".length());
             return S3A_KEYS.contains(hadoopKey) || FS_IMPL.matcher(hadoopKey).matches() ? null
                     : hadoopKey + " is not an S3A setting (hadoop-aws Constants)";
+        }
+        Matcher catalog = CATALOG.matcher(key);
+        if (catalog.matches()) {
+            String property = catalog.group(2);
+            // REST catalogs pass header.* on to the server as HTTP headers
+            return property == null || ICEBERG_CATALOG_KEYS.contains(property) || property.startsWith("header.") ? null
+                    : property + " is not an Iceberg catalog property (CatalogProperties, AWS, OAuth2 constants)";
         }
         return UNREGISTERED_SPARK_KEYS.contains(key) || registered(key) ? null : key + " is not in Spark's config registry";
     }
