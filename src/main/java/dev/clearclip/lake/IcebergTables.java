@@ -117,7 +117,8 @@ public final class IcebergTables implements AutoCloseable {
 
     /**
      * Creates {@code name} with {@code schema} and {@code layout} if missing (format version 2, copy-on-write for
-     * MERGE, UPDATE and DELETE so no delete files exist, hash-distributed writes); an existing table gains the
+     * MERGE, UPDATE and DELETE so no delete files exist, serializable MERGE so racing inserts of one key conflict,
+     * hash-distributed writes); an existing table gains the
      * schema's new columns (as optional columns). The layout of an existing table is left as it is.
      */
     public Table ensureTable(String name, StructType schema, TableLayout layout) {
@@ -131,6 +132,7 @@ public final class IcebergTables implements AutoCloseable {
                         .withSortOrder(layout.order(wanted)).withProperties(Map.of(
                                 TableProperties.FORMAT_VERSION, "2",
                                 TableProperties.MERGE_MODE, "copy-on-write",
+                                TableProperties.MERGE_ISOLATION_LEVEL, "serializable",
                                 TableProperties.UPDATE_MODE, "copy-on-write",
                                 TableProperties.DELETE_MODE, "copy-on-write",
                                 TableProperties.WRITE_DISTRIBUTION_MODE, "hash"))

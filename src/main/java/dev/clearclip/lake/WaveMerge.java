@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -66,6 +67,13 @@ final class WaveMerge {
                 throw new IllegalArgumentException("mergeWave on " + name + ": key column '" + k + "' is not among "
                         + "the rows' columns " + List.of(rows.columns()));
             }
+        }
+        String isolation = table.properties().getOrDefault(TableProperties.MERGE_ISOLATION_LEVEL, "serializable");
+        if (!isolation.equalsIgnoreCase("serializable")) {
+            // snapshot isolation checks only deletes: two writers inserting one key would both commit
+            throw new IllegalStateException(name + " has " + TableProperties.MERGE_ISOLATION_LEVEL + "=" + isolation
+                    + "; waves need serializable: ALTER TABLE " + name + " SET TBLPROPERTIES ('"
+                    + TableProperties.MERGE_ISOLATION_LEVEL + "'='serializable')");
         }
         StructType schema = rows.schema();
         // under the table, not hidden ("_..."), so that orphan removal takes what a killed run staged

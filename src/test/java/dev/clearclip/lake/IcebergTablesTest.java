@@ -68,6 +68,7 @@ class IcebergTablesTest {
             assertEquals("[processed_at_day: day, key_bucket: bucket[4]]", specText(masks));
             assertEquals("key", masks.schema().findColumnName(masks.sortOrder().fields().get(0).sourceId()));
             assertEquals("copy-on-write", masks.properties().get("write.merge.mode"));
+            assertEquals("serializable", masks.properties().get("write.merge.isolation-level"));
             assertEquals(2, ((org.apache.iceberg.HasTableOperations) masks).operations().current().formatVersion());
 
             WaveCommit first = lake.mergeWave("masks", LakeTestSupport.masks(spark, MASKS, "run-a", 0, 6), KEYS,
@@ -255,6 +256,12 @@ class IcebergTablesTest {
             assertEquals(3, read.size());
             assertTrue(read.get(0).isNullAt(1));
             assertEquals(Map.of("source", "shard-7"), read.get(2).getJavaMap(1));
+
+            spark.sql("ALTER TABLE " + lake.target().qualified("masks")
+                    + " SET TBLPROPERTIES ('write.merge.isolation-level'='snapshot')");
+            IllegalStateException weak = assertThrows(IllegalStateException.class, () -> lake.mergeWave("masks",
+                    LakeTestSupport.masks(spark, MASKS, "run-3", 5, 6), KEYS, "run-3", 0));
+            assertTrue(weak.getMessage().contains("write.merge.isolation-level=snapshot"), weak.getMessage());
         }
     }
 
