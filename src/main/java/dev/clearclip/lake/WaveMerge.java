@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -80,6 +82,8 @@ final class WaveMerge {
         Path staging = new Path(table.location() + "/clearclip-staging/" + segment(runId) + "/wave=" + wave);
         // the wave's rows come from the model: persist them once, every attempt below reads these files
         rows.dropDuplicates(keys.toArray(String[]::new)).write().mode(SaveMode.Overwrite).parquet(staging.toString());
+        table.refresh();
+        Snapshot before = table.currentSnapshot();
         for (int attempt = 1; ; attempt++) {
             String view = "clearclip_wave_" + UUID.randomUUID().toString().replace("-", "");
             try {
@@ -91,10 +95,14 @@ final class WaveMerge {
                 // no new key: nothing to commit, and no snapshot that rewrites files for nothing
                 if (spark.sql("SELECT 1 FROM " + fresh + " f LIMIT 1").isEmpty()) {
                     deleteStaging(staging);
-                    return new WaveCommit(tableName, runId, wave, 0, attempt, OptionalLong.empty());
+                    // an attempt whose commit outcome was unknown may have committed after all
+                    return committedSince(before, tableName, attempt)
+                            .orElse(new WaveCommit(tableName, runId, wave, 0, attempt, OptionalLong.empty()));
                 }
                 IcebergTables.withCommitProperties(runId, wave, () -> spark.sql(mergeSql(name, keys, fresh)));
-                WaveCommit done = committed(tableName, attempt);
+                WaveCommit done = committedSince(before, tableName, attempt).orElseThrow(() ->
+                        new IllegalStateException("the MERGE of wave " + wave + " of run " + runId + " into " + name
+                                + " returned, but no new snapshot carries its run id and wave"));
                 deleteStaging(staging);
                 return done;
             } catch (RuntimeException e) {
@@ -120,20 +128,22 @@ final class WaveMerge {
                 + " WHEN MATCHED AND FALSE THEN DELETE WHEN NOT MATCHED THEN INSERT *";
     }
 
-    private WaveCommit committed(String tableName, int attempt) {
+    /** This wave's commit among the snapshots after {@code before} (null: the table had none). */
+    private Optional<WaveCommit> committedSince(Snapshot before, String tableName, int attempt) {
         table.refresh();
-        for (Snapshot s = table.currentSnapshot(); s != null;
+        Long stop = before == null ? null : before.snapshotId();
+        for (Snapshot s = table.currentSnapshot(); s != null && !Objects.equals(s.snapshotId(), stop);
              s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
             if (runId.equals(s.summary().get(IcebergTables.RUN_ID))
                     && Integer.toString(wave).equals(s.summary().get(IcebergTables.WAVE))) {
                 // a MERGE that met another writer's keys rewrote their files: those rows count as deleted and added
                 long added = Long.parseLong(s.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"))
                         - Long.parseLong(s.summary().getOrDefault(SnapshotSummary.DELETED_RECORDS_PROP, "0"));
-                return new WaveCommit(tableName, runId, wave, added, attempt, OptionalLong.of(s.snapshotId()));
+                return Optional.of(new WaveCommit(tableName, runId, wave, added, attempt,
+                        OptionalLong.of(s.snapshotId())));
             }
         }
-        throw new IllegalStateException("the MERGE of wave " + wave + " of run " + runId + " into " + name
-                + " returned, but no snapshot in the table's history carries its run id and wave");
+        return Optional.empty();
     }
 
     /** Another writer won: Iceberg's validation or its commit retries failed, or the outcome is unknown. */
