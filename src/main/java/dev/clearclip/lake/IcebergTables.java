@@ -118,13 +118,13 @@ public final class IcebergTables implements AutoCloseable {
     /**
      * Creates {@code name} with {@code schema} and {@code layout} if missing (format version 2, copy-on-write for
      * MERGE, UPDATE and DELETE so no delete files exist, serializable MERGE so racing inserts of one key conflict,
-     * hash-distributed writes); an existing table gains the
-     * schema's new columns (as optional columns). The layout of an existing table is left as it is.
+     * hash-distributed writes); an existing table gains the schema's new columns (as optional columns). The layout
+     * and properties of an existing table are left as they are.
      */
     public Table ensureTable(String name, StructType schema, TableLayout layout) {
         Catalog catalog = Spark3Util.loadIcebergCatalog(spark, target.catalogName());
         TableIdentifier id = TableIdentifier.of(target.namespace(), name);
-        target.qualified(name);
+        target.qualified(name); // refuses a name that is not a plain identifier
         Schema wanted = SparkSchemaUtil.convert(schema);
         if (!catalog.tableExists(id)) {
             try {
