@@ -92,6 +92,39 @@ class ShardReaderTest {
         assertTrue(error.contains("s3a://bucket/x.tar") && error.contains("byte " + cutAt)
                 && error.contains("b.json") && error.contains("sample b"), error);
         assertNull(s.get(1).image());
+        assertTrue(!s.get(1).readFailed(), "cut bytes are the shard's fault: a permanent error");
+    }
+
+    @Test
+    void aReadThatFailsMidShardIsRetryableNotACorruptShard() throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("a.jpg", new byte[700]);
+        m.put("b.jpg", new byte[700]);
+        m.put("c.jpg", new byte[700]);
+        byte[] full = Tars.tar(m);
+        int failAt = (int) Tars.dataOffset(m, 1) + 100; // inside b.jpg
+        java.io.InputStream failing = new java.io.FilterInputStream(new ByteArrayInputStream(full)) {
+            private int read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (read >= failAt) {
+                    throw new java.net.SocketTimeoutException("read timed out");
+                }
+                int n = super.read(b, off, Math.min(len, failAt - read));
+                read += Math.max(0, n);
+                return n;
+            }
+        };
+        List<ShardSample> s = new ArrayList<>();
+        try (ShardReader r = new ShardReader("s3a://bucket/y.tar", failing, IMAGES, Set.of(), 1 << 20)) {
+            r.forEachRemaining(s::add);
+        }
+        assertEquals(List.of("a", "b"), s.stream().map(ShardSample::key).toList());
+        assertTrue(s.get(0).ok());
+        assertTrue(s.get(1).readFailed(), s.get(1).error());
+        assertTrue(s.get(1).error().contains("read timed out") && s.get(1).error().contains("sample b"),
+                s.get(1).error());
     }
 
     @Test
