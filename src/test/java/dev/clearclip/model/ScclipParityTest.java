@@ -128,6 +128,30 @@ class ScclipParityTest {
     }
 
     @Test
+    void allEightWindowsOfTheOfficialCaseInOneCallHaveTheOfficialOutliers() throws IOException {
+        JsonNode windows;
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/methods/scclip_cases.json")) {
+            windows = new ObjectMapper().readTree(in).get("seg_voc21").get("windows");
+        }
+        float[] image = floats("methods/inputs/chelsea_small_r336_input.npy");
+        int per = 3 * 224 * 224;
+        float[] batch = new float[windows.size() * per];
+        for (int i = 0; i < windows.size(); i++) {
+            JsonNode w = windows.get(i);
+            System.arraycopy(crop(image, 336, 504, w.get("y1").asInt(), w.get("x1").asInt()), 0, batch, i * per, per);
+        }
+        try (NDManager scope = scclip.newScope()) {
+            VisionTower v = scclip.vision();
+            NDArray x = v.lnPre().apply(v.embed(scope.create(batch, new Shape(windows.size(), 3, 224, 224))));
+            boolean[] outliers = v.scclip().trace(x, 14, 14).outliers().toBooleanArray();
+            for (int i = 0; i < windows.size(); i++) {
+                assertArrayEquals(Goldens.npy("methods/scclip/seg_voc21/window" + i + "_lof_outlier_indices.npy").ints(),
+                        indices(Arrays.copyOfRange(outliers, i * 196, (i + 1) * 196)), "window " + i + " outliers");
+            }
+        }
+    }
+
+    @Test
     void tooFewLayersOrPatchesAreRefused() throws IOException {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.SCCLIP, Towers.VISION, Device.cpu()));
