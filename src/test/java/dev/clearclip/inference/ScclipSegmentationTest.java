@@ -14,8 +14,6 @@ import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import dev.clearclip.model.TinyCheckpoints;
 import dev.clearclip.vocabulary.QueryEmbeddings;
-import dev.clearclip.weights.ModelFolder;
-import dev.clearclip.weights.ModelLoader;
 import dev.clearclip.weights.Towers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +47,7 @@ class ScclipSegmentationTest {
     }
 
     static ClipModel model(Precision precision) {
-        return ClipModel.load(ModelLoader.load(ModelFolder.detect(TinyCheckpoints.folder("tiny12-openclip"), "tiny12"),
-                Towers.VISION), LastBlockVariant.SCCLIP, Towers.VISION, Device.cpu(), precision);
+        return ClipModel.load(TinyCheckpoints.tiny12(), LastBlockVariant.SCCLIP, Towers.VISION, Device.cpu(), precision);
     }
 
     /** The official VOC21 preset, which is this case's configuration. */

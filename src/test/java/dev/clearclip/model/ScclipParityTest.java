@@ -7,8 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.clearclip.weights.ModelFolder;
-import dev.clearclip.weights.ModelLoader;
 import dev.clearclip.weights.Towers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +38,7 @@ class ScclipParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        scclip = ClipModel.load(tiny12(), LastBlockVariant.SCCLIP, Towers.VISION, Device.cpu());
+        scclip = ClipModel.load(TinyCheckpoints.tiny12(), LastBlockVariant.SCCLIP, Towers.VISION, Device.cpu());
         try (InputStream in = ScclipParityTest.class.getResourceAsStream("/fixtures/methods/manifest.json")) {
             manifest = new ObjectMapper().readTree(in);
         }
@@ -49,10 +47,6 @@ class ScclipParityTest {
     @AfterAll
     static void close() {
         scclip.close();
-    }
-
-    static dev.clearclip.weights.ClipCheckpoint tiny12() {
-        return ModelLoader.load(ModelFolder.detect(TinyCheckpoints.folder("tiny12-openclip"), "tiny12"), Towers.BOTH);
     }
 
     private static double check(String name, NDArray actual) throws IOException {
