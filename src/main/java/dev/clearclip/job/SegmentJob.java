@@ -171,7 +171,7 @@ public final class SegmentJob {
                 statistics(s, dead, conf);
                 RunsTable.statisticsBuilt(spark, s, dead);
             }
-            OrphanUploads.abort(sc.hadoopConfiguration(), s.output().uri(), started);
+            OrphanUploads.abort(sc.hadoopConfiguration(), s.output().uri());
 
             LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
             LongAccumulator done = sc.longAccumulator("clearclip.images_done");
