@@ -28,6 +28,9 @@ public final class EncoderFlops {
             case SCLIP -> standard + 2 * l * l * w * 2; // the standard block with a second score map and product
             case NACLIP -> 2 * l * w * 2 * w + attend + out; // k and v only
             case MASKCLIP -> 2 * l * w * w + out;
+            // two k-v attentions over the patches; LOF distances, two similarity maps and four aggregations (N^2 W each)
+            case SCCLIP -> 2 * (2 * patches * w * 2 * w + 2 * 2 * patches * patches * w + 2 * patches * w * w)
+                    + 2 * 7 * patches * patches * w;
         };
         double proj = 2 * l * w * config.embedDim();
         return conv + (v.layers() - 1) * standard + last + proj;

@@ -48,11 +48,11 @@ final class FeaturesCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--method", paramLabel = "M", defaultValue = "clearclip",
-            description = "clearclip (default), naclip or sclip: the method's last block")
+            description = "clearclip (default), naclip, scclip or sclip: the method's image encoder")
     String method;
 
     @Option(names = "--attention", paramLabel = "A",
-            description = "ablation: another last block (clearclip, vanilla, sclip, naclip, csa-reduced, maskclip)")
+            description = "ablation: another last block (clearclip, vanilla, sclip, naclip, csa-reduced, maskclip, scclip)")
     String attention;
 
     @Option(names = "--gaussian-std", paramLabel = "S", description = "NACLIP's neighbourhood bias width in patches (default 5)")

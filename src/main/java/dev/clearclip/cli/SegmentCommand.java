@@ -33,6 +33,20 @@ public final class SegmentCommand implements Callable<Integer> {
     List<String> extensions = new ArrayList<>(JobSettings.DEFAULT_EXTENSIONS);
     @Option(names = "--manifest", paramLabel = "URI", description = "Parquet or CSV with a uri column (and image_id)")
     String manifest;
+    @Option(names = "--keep-metadata", split = ",", paramLabel = "EXT",
+            description = "shard members copied into the metadata column, e.g. json,txt (shard inputs)")
+    List<String> keepMetadata = new ArrayList<>();
+    @Option(names = "--input-table", paramLabel = "URI", description = "Parquet table (or catalog table) with an "
+            + "image-bytes column (img2dataset, Hugging Face datasets)")
+    String inputTable;
+    @Option(names = "--image-column", paramLabel = "COL", description = "the table's image column (default: detected)")
+    String imageColumn;
+    @Option(names = "--key-column", paramLabel = "COL", description = "the table's key column (default: key, "
+            + "else image.path or file:row)")
+    String keyColumn;
+    @Option(names = "--carry-columns", split = ",", paramLabel = "COL",
+            description = "table columns copied into the metadata column, e.g. url,caption")
+    List<String> carryColumns = new ArrayList<>();
     @Option(names = "--output", required = true, paramLabel = "URI", description = "where the tables are written")
     String output;
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = "model folder or name")
@@ -68,6 +82,10 @@ public final class SegmentCommand implements Callable<Integer> {
             description = "a lease on the output whose heartbeat is older than S seconds is a dead run's and is taken"
                     + " over (default 120)")
     int leaseTimeout = JobSettings.Destination.DEFAULT_LEASE_TIMEOUT_SECONDS;
+    @Option(names = "--target-file-mb", paramLabel = "MB",
+            description = "size of the masks table's Parquet files at scale (default: ${DEFAULT-VALUE}); a small run "
+                    + "writes one file per wave")
+    int targetFileMb = JobSettings.Destination.DEFAULT_TARGET_FILE_MB;
     @Option(names = "--commit-every", paramLabel = "N",
             description = "commit the rows of every N images (a wave) before the next: a crash loses at most one wave"
                     + " (default: about an hour of the executors' work, from their number)")
@@ -111,9 +129,14 @@ public final class SegmentCommand implements Callable<Integer> {
     }
 
     JobSettings settings() {
-        return new JobSettings(new JobSettings.Sources(inputs, recursive, extensions, manifest),
+        if (inputTable == null && (imageColumn != null || keyColumn != null || !carryColumns.isEmpty())) {
+            throw new IllegalArgumentException("--image-column, --key-column and --carry-columns need --input-table");
+        }
+        JobSettings.InputTable table = inputTable == null ? null
+                : new JobSettings.InputTable(inputTable, imageColumn, keyColumn, carryColumns);
+        return new JobSettings(new JobSettings.Sources(inputs, recursive, extensions, manifest, keepMetadata, table),
                 new JobSettings.Destination(output, overwrite, retryErrors, maxErrorRate, exportLabels, runId,
-                        leaseTimeout), model,
+                        leaseTimeout, targetFileMb), model,
                 segmentation.request(),
                 new JobSettings.Execution(partitions, imagesPerPartition, batchSize, maxFileBytes, progressSeconds,
                         commitEvery));

@@ -43,12 +43,12 @@ public final class SegmentationOptions {
     @Option(names = "--logit-scale", paramLabel = "L", description = "softmax temperature (default 50)")
     Double logitScale;
     @Option(names = "--method", paramLabel = "M",
-            description = "clearclip (default), naclip or sclip: the last block and, per preset, the method's official "
+            description = "clearclip (default), naclip, scclip or sclip: the image encoder's method and, per preset, the method's official "
                     + "settings and class files")
     String method;
     @Option(names = "--attention", paramLabel = "A",
             description = "ablation: another last block than the method's (clearclip, vanilla, sclip, naclip, "
-                    + "csa-reduced, maskclip)")
+                    + "csa-reduced, maskclip, scclip)")
     String attention;
     @Option(names = "--pamr", paramLabel = "STEPS",
             description = "PAMR refinement steps on the logits at the original size; 0 = off (naclip: 10, else 0)")

@@ -17,7 +17,12 @@ public enum Method {
     /** NACLIP (WACV 2025): k-k attention plus a Gaussian neighbourhood bias, no residual, no FFN; PAMR by default. */
     NACLIP(LastBlockVariant.NACLIP, false, "naclip/"),
     /** SCLIP (ECCV 2024): q-q plus k-k softmaxes, residual and FFN kept. */
-    SCLIP(LastBlockVariant.SCLIP, false, "sclip/");
+    SCLIP(LastBlockVariant.SCLIP, false, "sclip/"),
+    /**
+     * SC-CLIP (Self-Calibrated CLIP): LOF anomaly tokens repaired after the penultimate block, mid-layer similarity in
+     * the last attention, multi-level fusion; windows as NACLIP's code (SC-CLIP's segmentor derives from it).
+     */
+    SCCLIP(LastBlockVariant.SCCLIP, false, "scclip/");
 
     private final LastBlockVariant lastBlock;
     private final boolean padsWindows;

@@ -86,10 +86,16 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
 
     /**
      * Checks what needs the model: windows must hold whole patches; a whole-image NACLIP run must keep its
-     * neighbourhood bias ((1 + Hp Wp)^2 floats) within bounds for the largest image the resize can make.
+     * neighbourhood bias ((1 + Hp Wp)^2 floats) within bounds for the largest image the resize can make; SC-CLIP's
+     * windows need more patches than its 30 nearest neighbours.
      */
     public void validateFor(int patchSize) {
         require(crop % patchSize == 0, "crop " + crop + " is not a multiple of the model's patch size " + patchSize);
+        if (attention == LastBlockVariant.SCCLIP) {
+            long side = (slide() ? Math.min(crop, resizeShort) : resizeShort) / patchSize;
+            require(side * side > 30, "SC-CLIP compares each patch with its 30 nearest: windows of " + side + "x" + side
+                    + " patches are too small; use a larger --crop or --resize-short");
+        }
         if (attention == LastBlockVariant.NACLIP) {
             long side = slide() ? crop / patchSize : resizeLong / patchSize;
             long other = slide() ? crop / patchSize : resizeShort / patchSize;

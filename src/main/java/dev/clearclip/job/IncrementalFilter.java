@@ -1,8 +1,8 @@
 package dev.clearclip.job;
 
 import dev.clearclip.pipeline.PipelinePlan;
+import dev.clearclip.spark.InputRows;
 import dev.clearclip.spark.MaskSchema;
-import dev.clearclip.spark.SegmentTask;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -20,52 +20,75 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 
 /**
  * Incremental runs: an image is done for a vocabulary when {@code masks} holds a row with the same rerun key
- * (weights, vocabulary, settings hash, source fingerprint) that is ok or a permanent error. Retryable errors are
+ * (uri, weights, vocabulary, settings hash, source fingerprint) that is ok or a permanent error. Retryable errors are
  * tried again unasked; permanent ones with {@code --retry-errors}. Rows written before the settings hash and
- * fingerprint existed have them null, which matches: they stay done for the key they had. Adds
- * {@code done_vocabularies} (this run's vocabularies already done for the uri) and drops images done for all.
+ * fingerprint existed have them null, which matches: they stay done for the key they had. The done side is
+ * aggregated per uri before it meets the inputs, so table rows (which carry their bytes) are joined, never grouped.
  */
 final class IncrementalFilter {
+
+    static final String ENTRIES = "done_entries";
 
     private IncrementalFilter() {
     }
 
-    /** {@code inputs}: uri, image_id, source_fingerprint; the result has {@link SegmentTask#INPUT_COLUMNS}. */
+    /** {@code inputs}: {@link InputRows#SCHEMA}; the result has {@link InputRows#WITH_DONE}, done images dropped. */
     static Dataset<Row> apply(SparkSession spark, Dataset<Row> inputs, PipelinePlan plan, JobSettings s) {
+        Dataset<Row> done = done(spark, plan, s);
+        if (done == null) {
+            return inputs.withColumn("done_vocabularies", lit(null).cast("array<string>"));
+        }
+        return inputs.join(done, inputs.col("uri").equalTo(done.col("done_uri")), "left")
+                .select(inputs.col("*"), doneVocabularies().as("done_vocabularies"))
+                .where(col("done_vocabularies").isNull()
+                        .or(size(col("done_vocabularies")).lt(plan.queries().size())));
+    }
+
+    /**
+     * {@code (done_uri, done_entries)}: per uri done for one of this run's vocabularies, the (fingerprint,
+     * vocabulary) pairs it is done for; null when nothing can be done yet.
+     */
+    static Dataset<Row> done(SparkSession spark, PipelinePlan plan, JobSettings s) {
         String masks = s.table("masks");
         if (s.output().overwrite() || !exists(spark, masks)) {
-            return inputs.withColumn("done_vocabularies", lit(null).cast("array<string>"))
-                    .select(SegmentTask.INPUT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+            return null;
         }
         Column settled = col("status").equalTo(lit(MaskSchema.OK));
         if (!s.output().retryErrors()) {
             settled = settled.or(col("status").equalTo(lit(MaskSchema.ERROR))
                     .and(not(col("retryable").eqNullSafe(lit(true)))));
         }
-        Dataset<Row> done = sameKey(spark, masks, plan).where(settled)
-                .select(col("uri").as("done_uri"), col("source_fingerprint").as("done_fingerprint"),
-                        col("current_vocabulary"));
-        Dataset<Row> matched = inputs.join(done, inputs.col("uri").equalTo(done.col("done_uri"))
-                        .and(done.col("done_fingerprint").isNull().or(inputs.col("source_fingerprint").isNull())
-                                .or(done.col("done_fingerprint").equalTo(inputs.col("source_fingerprint")))), "left")
-                .groupBy(inputs.col("uri"), inputs.col("image_id"), inputs.col("source_fingerprint"))
-                .agg(collect_set(col("current_vocabulary")).as("done_vocabularies"));
-        return matched.where(size(col("done_vocabularies")).lt(plan.queries().size()))
-                .select(SegmentTask.INPUT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+        return sameKey(spark, masks, plan).where(settled)
+                .groupBy(col("uri").as("done_uri"))
+                .agg(collect_set(struct(col("source_fingerprint").as("fingerprint"),
+                        col("current_vocabulary").as("vocabulary"))).as(ENTRIES));
     }
 
     /**
-     * Images of {@code inputs} whose current row for some vocabulary of this run (the newest with this run's
-     * weights, vocabulary and settings) is an error: what the error budget is checked against.
+     * The vocabulary names of {@link #ENTRIES} whose fingerprint matches the row's {@code source_fingerprint} (null
+     * on either side matches): null when the row has no entries.
      */
-    static long outstandingFailures(SparkSession spark, Dataset<Row> inputs, PipelinePlan plan, JobSettings s) {
+    static Column doneVocabularies() {
+        return expr("array_distinct(transform(filter(" + ENTRIES + ", e -> e.fingerprint IS NULL OR "
+                + "source_fingerprint IS NULL OR e.fingerprint = source_fingerprint), e -> e.vocabulary))");
+    }
+
+    /**
+     * Images whose current row for some vocabulary of this run (the newest with this run's weights, vocabulary and
+     * settings) is an error, among the rows whose {@code column} is in {@code scope}'s only column: what the error
+     * budget is checked against.
+     */
+    static long outstandingFailures(SparkSession spark, Dataset<Row> scope, String column, PipelinePlan plan,
+                                    JobSettings s) {
         String masks = s.table("masks");
         if (!exists(spark, masks)) {
             return 0;
@@ -73,14 +96,15 @@ final class IncrementalFilter {
         var newestFirst = Window.partitionBy(col("uri"), col("current_vocabulary"))
                 .orderBy(col("processed_at").desc_nulls_last());
         return sameKey(spark, masks, plan)
-                .join(inputs.select(col("uri").as("input_uri")), col("uri").equalTo(col("input_uri")), "left_semi")
+                .join(scope.select(col(scope.columns()[0]).as("_scope")), col(column).equalTo(col("_scope")),
+                        "left_semi")
                 .withColumn("_rank", row_number().over(newestFirst))
                 .where(col("_rank").equalTo(1).and(col("status").equalTo(lit(MaskSchema.ERROR))))
                 .select("uri").distinct().count();
     }
 
     /** Rows of {@code masks} with this run's weights, and a vocabulary and settings of this run (named by it). */
-    private static Dataset<Row> sameKey(SparkSession spark, String masks, PipelinePlan plan) {
+    static Dataset<Row> sameKey(SparkSession spark, String masks, PipelinePlan plan) {
         List<Row> current = new ArrayList<>();
         for (int v = 0; v < plan.queries().size(); v++) {
             current.add(RowFactory.create(plan.queries().get(v).sha256(), plan.labelSettingsHash(v),

@@ -1,5 +1,6 @@
 package dev.clearclip.job;
 
+import dev.clearclip.spark.InputRows;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,8 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,50 +18,41 @@ import java.util.List;
 import java.util.Locale;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * The run's input images as {@code (uri, image_id)}, each uri once: listed with Spark's binaryFile source (only
- * path metadata; executors read the bytes later, a batch at a time) or read from a manifest.
+ * The run's input images as {@link InputRows#SCHEMA} rows, each uri once: listed on executors
+ * ({@link FileListing}; executors read the bytes later, a batch at a time), read from a manifest, or the rows of an
+ * image table ({@link TableInputs}). The key of a listed file is its path relative to the input, extension kept; its
+ * source is the file itself.
  */
 final class InputCatalog {
-
-    static final StructType SCHEMA = new StructType()
-            .add("uri", DataTypes.StringType, false)
-            .add("image_id", DataTypes.StringType, false);
 
     private InputCatalog() {
     }
 
+    /** Whether the inputs may be cached: rows of a table carry the image bytes, which must not be. */
+    static boolean cacheable(JobSettings s) {
+        return s.inputs().table() == null;
+    }
+
     static Dataset<Row> load(SparkSession spark, JobSettings s) {
-        Dataset<Row> all = s.inputs().manifest() != null ? manifest(spark, s.inputs().manifest()) : listed(spark, s);
-        return all.dropDuplicates("uri");
+        if (s.inputs().table() != null) {
+            return TableInputs.load(spark, s.inputs().table()); // one row per table row: nothing is dropped
+        }
+        return s.inputs().manifest() != null ? manifest(spark, s.inputs().manifest()).dropDuplicates("uri")
+                : listed(spark, s);
     }
 
     private static Dataset<Row> listed(SparkSession spark, JobSettings s) {
-        List<String> files = new ArrayList<>();
         List<InputRoot> roots = new ArrayList<>();
         for (String input : s.inputs().uris()) {
-            InputRoot root = root(spark.sparkContext().hadoopConfiguration(), input, s);
-            // the file index, not a scan: a scan silently drops 0-byte files, which must become error rows
-            for (String file : spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-                    .load(input).inputFiles()) {
-                files.add(file);
-                roots.add(root);
-            }
+            roots.add(root(spark.sparkContext().hadoopConfiguration(), input, s));
         }
-        List<Row> rows = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) {
-            String id = roots.get(i).imageId(files.get(i));
-            if (id != null) {
-                rows.add(RowFactory.create(files.get(i), id));
-            }
-        }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int slices = Math.max(1, Math.min(rows.size() / 10_000 + 1, jsc.defaultParallelism()));
-        return spark.createDataFrame(jsc.parallelize(rows, slices), SCHEMA);
+        return FileListing.list(spark, s.inputs().uris(), roots);
     }
 
     /** Works out what an input names (folder, file or glob); a missing input is a settings error. */
@@ -95,7 +85,7 @@ final class InputCatalog {
         }
     }
 
-    private static int indexOfGlob(String path) {
+    static int indexOfGlob(String path) {
         for (int i = 0; i < path.length(); i++) {
             if ("*?[{".indexOf(path.charAt(i)) >= 0) {
                 return i;
@@ -112,12 +102,19 @@ final class InputCatalog {
             throw new IllegalArgumentException("--manifest " + uri + " has no 'uri' column (columns: "
                     + String.join(", ", columns) + ")");
         }
-        // without an image_id, the uri's path minus its extension (as for listed inputs)
-        var derived = regexp_extract(col("uri"), "^(?:[A-Za-z][A-Za-z0-9+.-]*:/*[^/]*/)?/*(.*?)(\\.[^./]*)?$", 1);
+        // without an image_id, the uri's path minus its extension (as for listed inputs); the key keeps it
+        String path = "^(?:[A-Za-z][A-Za-z0-9+.-]*:/*[^/]*/)?/*(.*?)(\\.[^./]*)?$";
+        var derived = regexp_extract(col("uri"), path, 1);
         var id = columns.contains("image_id")
                 ? when(col("image_id").isNull().or(col("image_id").equalTo(lit(""))), derived)
                 .otherwise(col("image_id").cast("string"))
                 : derived;
-        return m.where(col("uri").isNotNull()).select(col("uri").cast("string").as("uri"), id.as("image_id"));
+        var key = columns.contains("key") ? col("key").cast("string")
+                : concat(derived, regexp_extract(col("uri"), path, 2));
+        return m.where(col("uri").isNotNull()).select(col("uri").cast("string").as("uri"), id.as("image_id"),
+                col("uri").cast("string").as("source"), key.as("key"),
+                lit(null).cast(InputRows.SCHEMA.apply("metadata").dataType()).as("metadata"),
+                lit(null).cast("binary").as("image"), lit(null).cast("string").as("read_error"),
+                lit(null).cast("boolean").as("read_error_retryable"), lit(null).cast("string").as("source_fingerprint"));
     }
 }

@@ -17,8 +17,14 @@ import java.util.Locale;
 record InputRoot(String rootPath, int fileDepth, boolean glob, boolean explicit, List<String> extensions)
         implements Serializable {
 
-    /** The image id of {@code uri}, or null when the file is not part of this input. */
+    /** The image id of {@code uri} (its key without the extension), or null when the file is not part of this input. */
     String imageId(String uri) {
+        String key = key(uri);
+        return key == null ? null : stripExtension(key);
+    }
+
+    /** The path of {@code uri} relative to the root, extension kept, or null when the file is not part of this input. */
+    String key(String uri) {
         String path = new Path(uri).toUri().getPath();
         if (!explicit) {
             int depth = depth(path);
@@ -29,7 +35,7 @@ record InputRoot(String rootPath, int fileDepth, boolean glob, boolean explicit,
         }
         String relative = path.startsWith(rootPath + "/") ? path.substring(rootPath.length() + 1)
                 : path.replaceFirst("^/+", "");
-        return stripExtension(relative);
+        return relative;
     }
 
     static int depth(String path) {

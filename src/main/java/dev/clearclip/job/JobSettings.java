@@ -16,24 +16,58 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
             List.of("jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif");
 
     /**
-     * Where the images are.
+     * Where the images are: exactly one of {@code uris}, {@code manifest} and {@code table}.
      *
-     * @param uris     files, folders or globs (empty when {@code manifest} is used)
-     * @param manifest Parquet or CSV with a {@code uri} column and optional {@code image_id}
+     * @param uris         files, folders or globs of images, or of WebDataset tar shards (numeric brace ranges
+     *                     allowed); empty when {@code manifest} or {@code table} is used
+     * @param manifest     Parquet or CSV with a {@code uri} column and optional {@code image_id}
+     * @param keepMetadata shard member extensions copied into the output's {@code metadata} (shard inputs only)
+     * @param table        a table of image bytes, or null
      */
-    public record Sources(List<String> uris, boolean recursive, List<String> extensions, String manifest) {
+    public record Sources(List<String> uris, boolean recursive, List<String> extensions, String manifest,
+                          List<String> keepMetadata, InputTable table) {
         public Sources {
             uris = uris == null ? List.of() : List.copyOf(uris);
             boolean hasManifest = manifest != null && !manifest.isBlank();
-            require(uris.isEmpty() != !hasManifest, "give either --input URI... or --manifest URI (exactly one)");
+            int given = (uris.isEmpty() ? 0 : 1) + (hasManifest ? 1 : 0) + (table != null ? 1 : 0);
+            require(given == 1, "give either --input URI..., --manifest URI or --input-table URI (exactly one)");
             for (String in : uris) {
                 require(in != null && !in.isBlank(), "--input must not be blank");
             }
-            require(extensions != null && !extensions.isEmpty(), "--extensions must name at least one extension");
-            extensions = extensions.stream().map(e -> e.strip().replaceFirst("^\\.", "").toLowerCase(Locale.ROOT))
-                    .toList();
-            for (String e : extensions) {
-                require(e.matches("[a-z0-9]+"), "--extensions: '" + e + "' is not a file extension");
+            extensions = extensionList(extensions, "--extensions");
+            require(!extensions.isEmpty(), "--extensions must name at least one extension");
+            keepMetadata = extensionList(keepMetadata, "--keep-metadata");
+            require(keepMetadata.isEmpty() || !uris.isEmpty(), "--keep-metadata applies to shard --input only");
+            for (String k : keepMetadata) {
+                require(!extensions.contains(k), "--keep-metadata " + k + " is an image extension");
+            }
+        }
+
+        private static List<String> extensionList(List<String> given, String option) {
+            List<String> list = given == null ? List.of() : given.stream()
+                    .map(e -> e.strip().replaceFirst("^\\.", "").toLowerCase(Locale.ROOT)).toList();
+            for (String e : list) {
+                require(e.matches("[a-z0-9]+(\\.[a-z0-9]+)*"), option + ": '" + e + "' is not a file extension");
+            }
+            return list;
+        }
+    }
+
+    /**
+     * A Parquet table (or a catalog table) with one row per image and the image's bytes in a column.
+     *
+     * @param imageColumn   binary column, or a struct with a binary {@code bytes} field; null = detect
+     *                      (img2dataset {@code jpg}/{@code png}/{@code webp}, Hugging Face {@code image})
+     * @param keyColumn     the corpus' key column; null = {@code key} when present, else {@code image.path} or
+     *                      {@code <file>:<row index>}
+     * @param carryColumns  columns copied into the output's {@code metadata}, as text
+     */
+    public record InputTable(String uri, String imageColumn, String keyColumn, List<String> carryColumns) {
+        public InputTable {
+            require(uri != null && !uri.isBlank(), "--input-table must not be blank");
+            carryColumns = carryColumns == null ? List.of() : carryColumns.stream().map(String::strip).toList();
+            for (String c : carryColumns) {
+                require(!c.isEmpty(), "--carry-columns must not name an empty column");
             }
         }
     }
@@ -43,12 +77,17 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
      *
      * @param maxErrorRate        fail the run when the input's images failed in the table exceed this share; null = never
      * @param leaseTimeoutSeconds a lease on the output whose heartbeat is older than this is a dead run's
+     * @param targetFileMb        the size {@code masks} files are aimed at: rows are gathered into files of about
+     *                            this size, never one per task
      */
     public record Destination(String uri, boolean overwrite, boolean retryErrors, Double maxErrorRate,
-                              boolean exportLabels, String runId, int leaseTimeoutSeconds) {
+                              boolean exportLabels, String runId, int leaseTimeoutSeconds, int targetFileMb) {
         public static final int DEFAULT_LEASE_TIMEOUT_SECONDS = 120;
+        public static final int DEFAULT_TARGET_FILE_MB = 256;
 
         public Destination {
+            require(targetFileMb >= 1 && targetFileMb <= 4096,
+                    "--target-file-mb must be in [1, 4096], got " + targetFileMb);
             require(leaseTimeoutSeconds >= 10 && leaseTimeoutSeconds <= 86_400,
                     "--lease-timeout must be in [10, 86400] seconds, got " + leaseTimeoutSeconds);
             require(uri != null && !uri.isBlank(), "--output URI is required");

@@ -25,7 +25,8 @@ final class ProgressLogger implements AutoCloseable {
     private final PrintWriter terminal;
     private final long startNanos = System.nanoTime();
 
-    /** {@code terminal}: where to draw the bar, or null to log. */
+    /** {@code total}: images to do, or -1 when not known before they are read (shards); {@code terminal}: where to
+     * draw the bar, or null to log. */
     ProgressLogger(LongSupplier done, long total, int intervalSeconds, PrintWriter terminal) {
         this.done = done;
         this.total = total;
@@ -40,7 +41,7 @@ final class ProgressLogger implements AutoCloseable {
     }
 
     void show() {
-        long d = Math.min(total, done.getAsLong());
+        long d = total < 0 ? done.getAsLong() : Math.min(total, done.getAsLong());
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         if (terminal != null) {
             terminal.print("\r" + bar(d, total, seconds));
@@ -51,11 +52,17 @@ final class ProgressLogger implements AutoCloseable {
     }
 
     static String line(long done, long total, double seconds) {
+        if (total < 0) {
+            return String.format(Locale.ROOT, "progress: %d images, %.2f images/s", done, rate(done, seconds));
+        }
         return String.format(Locale.ROOT, "progress: %d / %d images (%.1f%%), %.2f images/s, ETA %s", done, total,
                 total == 0 ? 100.0 : 100.0 * done / total, rate(done, seconds), eta(done, total, seconds));
     }
 
     static String bar(long done, long total, double seconds) {
+        if (total < 0) {
+            return String.format(Locale.ROOT, "%d images  %.2f images/s ", done, rate(done, seconds));
+        }
         int filled = total == 0 ? BAR : (int) (BAR * done / total);
         return String.format(Locale.ROOT, "[%s%s] %d/%d images  %.2f images/s  ETA %s ", "#".repeat(filled),
                 " ".repeat(BAR - filled), done, total, rate(done, seconds), eta(done, total, seconds));

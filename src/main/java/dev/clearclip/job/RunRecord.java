@@ -63,6 +63,13 @@ public record RunRecord(String runId, String runDate, Instant startedAt, Instant
                 imagesPerSecond, modelId, weightsSha256, vocabularies, settings, codeVersion);
     }
 
+    /** Images listed, skipped and processed, once known (a shard's samples are known after it is read). */
+    RunRecord withListing(long newListed, long newSkipped, long newProcessed) {
+        return new RunRecord(runId, runDate, startedAt, finishedAt, updatedAt, status, wavesTotal, wavesCommitted,
+                inputs, output, newListed, newSkipped, newProcessed, succeeded, failed, outstandingFailed, modelLoads,
+                wallSeconds, imagesPerSecond, modelId, weightsSha256, vocabularies, settings, codeVersion);
+    }
+
     /** Counts as they stand (at a wave or at the end). */
     RunRecord withCounts(long newSucceeded, long newFailed, long newOutstanding, long loads, double wall) {
         return new RunRecord(runId, runDate, startedAt, finishedAt, updatedAt, status, wavesTotal, wavesCommitted,

@@ -6,6 +6,7 @@ import dev.clearclip.spark.HadoopConf;
 import dev.clearclip.spark.MaskSchema;
 import dev.clearclip.spark.Provenance;
 import dev.clearclip.spark.SegmentTask;
+import dev.clearclip.spark.ShardTask;
 import dev.clearclip.spark.SourceFingerprints;
 import dev.clearclip.spark.TaskAttempts;
 import dev.clearclip.spark.TaskDevice;
@@ -30,8 +31,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -58,7 +61,7 @@ public final class SegmentJob {
     public static final int RUN_ERROR = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentJob.class);
-    static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels"};
+    static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels", "shards"};
 
     private final SparkSession spark;
     private final HubAccess hub;
@@ -141,11 +144,18 @@ public final class SegmentJob {
         OutputCommitters.configure(scope, sc.hadoopConfiguration(), s.output().uri());
         // lets adaptive execution shrink the cached listing's 200 shuffle partitions to what a few rows need
         scope.setSql("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
+        // masks files by bytes: adaptive execution gathers a wave's rows into files of about --target-file-mb
+        scope.setSql("spark.sql.adaptive.enabled", "true");
+        scope.setSql("spark.sql.adaptive.coalescePartitions.enabled", "true");
+        scope.setSql("spark.sql.adaptive.coalescePartitions.parallelismFirst", "false");
+        scope.setSql("spark.sql.adaptive.advisoryPartitionSizeInBytes", s.output().targetFileMb() + "m");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
 
         describe("list inputs");
-        Dataset<Row> listing = InputCatalog.load(spark, s); // a bad --input is refused before the output is touched
+        // a bad --input is refused before the output is touched
+        List<ShardCatalog.Shard> shardList = ShardCatalog.list(sc.hadoopConfiguration(), s.inputs());
+        Dataset<Row> listing = shardList == null ? InputCatalog.load(spark, s) : null;
         try (OutputLease lease = OutputLease.acquire(s.output().uri(), runId,
                 Duration.ofSeconds(s.output().leaseTimeoutSeconds()), s.output().leaseHeartbeat(),
                 sc.hadoopConfiguration(), Clock.systemUTC());
@@ -161,42 +171,96 @@ public final class SegmentJob {
                 statistics(s, dead, conf);
                 RunsTable.statisticsBuilt(spark, s, dead);
             }
+            OrphanUploads.abort(sc.hadoopConfiguration(), s.output().uri());
 
-            Dataset<Row> inputs = SourceFingerprints.add(listing, conf)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            Dataset<Row> todo = IncrementalFilter.apply(spark, inputs, plan, s).persist(StorageLevel.MEMORY_AND_DISK());
-            long listed = inputs.count();
-            long processing = todo.count();
-            int waves = processing == 0 ? 0 : (int) Math.min(10_000,
-                    (processing + waveImages(s) - 1) / waveImages(s));
-            LOG.info("run {}: {} input images, {} already done, {} to segment in {} wave(s)", runId, listed,
-                    listed - processing, processing, waves);
+            LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
+            LongAccumulator done = sc.longAccumulator("clearclip.images_done");
+            LongAccumulator samplesSkipped = sc.longAccumulator("clearclip.samples_skipped");
+            Broadcast<PipelinePlan> planB = jsc.broadcast(plan);
+            JobSettings.Execution e = s.execution();
+            SegmentTask task = new SegmentTask(planB, conf, provenance, new SegmentTask.Limits(e.batchSize(),
+                    e.maxFileBytes(), s.output().exportLabels(), TaskAttempts.of(sc), attemptLog(s, runId)), loads,
+                    done);
+
+            List<Wave> waves = new ArrayList<>();
+            ShardRun shards = null;
+            Dataset<Row> inputs = null;
+            Dataset<Row> todo = null;
+            long listed;
+            long processing;
+            if (shardList != null) {
+                shards = ShardRun.plan(spark, shardList, plan, s);
+                ShardTask shardTask = new ShardTask(task, conf, s.inputs().extensions(), s.inputs().keepMetadata(),
+                        e.maxFileBytes(), plan.queries().size(), samplesSkipped);
+                ShardRun run = shards;
+                for (List<ShardCatalog.Shard> wave : shards.waves(waveImages(s))) {
+                    waves.add(new Wave(() -> run.work(wave).mapPartitions(shardTask, Encoders.row(MaskSchema.MASKS)),
+                            wave.size() + " shards, one per task", () -> run.record(wave, plan, s, runId, runDate)));
+                }
+                listed = shards.skippedSamples();
+                processing = -1; // a shard's samples are known once it is read
+                LOG.info("run {}: {} shards, {} finished before ({} samples), {} to read in {} wave(s)", runId,
+                        shardList.size(), shards.skippedShards(), shards.skippedSamples(), shards.shards(),
+                        waves.size());
+            } else {
+                // table rows carry their bytes: never cached, each wave reads its share again
+                boolean cache = InputCatalog.cacheable(s);
+                inputs = SourceFingerprints.fill(listing, conf);
+                inputs = cache ? inputs.persist(StorageLevel.MEMORY_AND_DISK()) : inputs;
+                todo = IncrementalFilter.apply(spark, inputs, plan, s);
+                todo = cache ? todo.persist(StorageLevel.MEMORY_AND_DISK()) : todo;
+                listed = inputs.count();
+                processing = todo.count();
+                int n = processing == 0 ? 0 : (int) Math.min(10_000, (processing + waveImages(s) - 1) / waveImages(s));
+                long perWave = n == 0 ? 0 : (processing + n - 1) / n;
+                int partitions = e.partitions() != null ? e.partitions()
+                        : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
+                        (perWave + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
+                Dataset<Row> rows = todo;
+                for (int w = 0; w < n; w++) {
+                    Dataset<Row> wave = n == 1 ? rows : rows.where(pmod(hash(col("uri")), lit(n)).equalTo(w));
+                    waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
+                            Encoders.row(MaskSchema.MASKS)), partitions + " partitions", null));
+                }
+                LOG.info("run {}: {} input images, {} already done, {} to segment in {} wave(s)", runId, listed,
+                        listed - processing, processing, n);
+            }
             if (plan.passes().size() > 1) {
                 LOG.info("run {}: {} encoder passes per image (vocabularies with different windows)", runId,
                         plan.passes().size());
             }
-            List<String> inputUris = s.inputs().uris().isEmpty() ? List.of(Redact.text(s.inputs().manifest()))
-                    : s.inputs().uris().stream().map(Redact::text).toList();
-            RunRecord run = new RunRecord(runId, runDate, started, null, started, RunsTable.RUNNING, waves, 0,
-                    inputUris, Redact.text(s.output().uri()), listed, listed - processing, processing, 0, 0, 0, 0, 0,
-                    0, plan.modelId(), plan.weightsSha256(), plan.queries().stream().map(v -> v.vocabulary()).toList(),
-                    Provenances.runSettingsJson(plan, s), provenance.codeVersion());
+            List<String> inputUris = !s.inputs().uris().isEmpty() ? s.inputs().uris().stream().map(Redact::text).toList()
+                    : List.of(Redact.text(s.inputs().table() != null ? s.inputs().table().uri()
+                    : s.inputs().manifest()));
+            RunRecord run = new RunRecord(runId, runDate, started, null, started, RunsTable.RUNNING, waves.size(), 0,
+                    inputUris, Redact.text(s.output().uri()), listed, listed - Math.max(0, processing),
+                    Math.max(0, processing), 0, 0, 0, 0, 0, 0, plan.modelId(), plan.weightsSha256(),
+                    plan.queries().stream().map(v -> v.vocabulary()).toList(), Provenances.runSettingsJson(plan, s),
+                    provenance.codeVersion());
             RunsTable.write(spark, run, s, conf.value());
             interruption.running(run);
 
-            LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
-            LongAccumulator done = sc.longAccumulator("clearclip.images_done");
-            if (processing > 0) {
-                run = segment(s, plan, todo, processing, waves, run, provenance, conf, loads, done, terminal, lease,
-                        interruption);
+            if (!waves.isEmpty()) {
+                run = segment(s, waves, processing, run, conf, done, terminal, lease, interruption);
             }
-            todo.unpersist();
+            if (todo != null) {
+                todo.unpersist();
+            }
             deleteQuietly(s.output().uri() + "/" + ATTEMPTS); // under the lease: no other run's notes are live
 
-            long[] counts = processing > 0 ? statistics(s, runId, conf) : new long[2];
+            long[] counts = waves.isEmpty() ? new long[2] : statistics(s, runId, conf);
+            if (shards != null) {
+                long read = counts[0] + counts[1];
+                run = run.withListing(shards.skippedSamples() + samplesSkipped.value() + read,
+                        shards.skippedSamples() + samplesSkipped.value(), read);
+            }
             describe("error budget");
-            long outstanding = IncrementalFilter.outstandingFailures(spark, inputs, plan, s);
-            inputs.unpersist();
+            long outstanding = shards != null
+                    ? IncrementalFilter.outstandingFailures(spark, shards.sources(), "source", plan, s)
+                    : IncrementalFilter.outstandingFailures(spark, inputs.select("uri"), "uri", plan, s);
+            if (inputs != null) {
+                inputs.unpersist();
+            }
             double wall = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
             run = RunsTable.finish(run.withCounts(counts[0], counts[1], outstanding, loads.value(), wall)
                     .with(RunsTable.RUNNING, null, Instant.now(), run.wavesCommitted()), s.output().maxErrorRate());
@@ -204,6 +268,13 @@ public final class SegmentJob {
             interruption.finished();
             return run;
         }
+    }
+
+    /**
+     * One wave: its masks rows (planned when the wave starts, so that it sees the waves before it), what its tasks
+     * are, and what to record once it is committed (or null).
+     */
+    private record Wave(Supplier<Dataset<Row>> masks, String tasks, Runnable committed) {
     }
 
     /** Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace. */
@@ -219,44 +290,38 @@ public final class SegmentJob {
     }
 
     /**
-     * Segments {@code todo} wave by wave; each wave is its own Spark write job, so its rows are committed (and
-     * recorded in {@code runs}) before the next wave starts.
+     * Runs the waves in order; each is its own Spark write job, so its rows are committed (and recorded in
+     * {@code runs}) before the next wave starts. {@code processing}: images to do, or -1 when not known (shards).
      */
-    private RunRecord segment(JobSettings s, PipelinePlan plan, Dataset<Row> todo, long processing, int waves,
-                              RunRecord run, Provenance provenance, Broadcast<HadoopConf> conf, LongAccumulator loads,
-                              LongAccumulator done, PrintWriter terminal, OutputLease lease,
-                              RunInterruption interruption) throws IOException {
+    private RunRecord segment(JobSettings s, List<Wave> waves, long processing, RunRecord run,
+                              Broadcast<HadoopConf> conf, LongAccumulator done, PrintWriter terminal,
+                              OutputLease lease, RunInterruption interruption) throws IOException {
         SparkContext sc = spark.sparkContext();
-        Broadcast<PipelinePlan> planB = JavaSparkContext.fromSparkContext(sc).broadcast(plan);
-        JobSettings.Execution e = s.execution();
-        long perWave = (processing + waves - 1) / waves;
-        int partitions = e.partitions() != null ? e.partitions()
-                : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
-                (perWave + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
-        SegmentTask task = new SegmentTask(planB, conf, provenance, new SegmentTask.Limits(e.batchSize(),
-                e.maxFileBytes(), s.output().exportLabels(), TaskAttempts.of(sc), attemptLog(s, run.runId())), loads,
-                done);
         ImagesDoneListener listener = new ImagesDoneListener(done);
         sc.addSparkListener(listener);
-        try (ProgressLogger progress = new ProgressLogger(listener::imagesDone, processing, e.progressSeconds(),
-                terminal)) {
-            for (int w = 0; w < waves; w++) {
+        try (ProgressLogger progress = new ProgressLogger(listener::imagesDone, processing,
+                s.execution().progressSeconds(), terminal)) {
+            for (int w = 0; w < waves.size(); w++) {
                 if (!lease.held()) {
                     throw new IllegalStateException("run " + run.runId() + " lost the lease of its output to another"
                             + " run (its heartbeats stopped for longer than --lease-timeout); stopped after "
-                            + w + " of " + waves + " waves");
+                            + w + " of " + waves.size() + " waves");
                 }
-                Dataset<Row> wave = waves == 1 ? todo : todo.where(pmod(hash(col("uri")), lit(waves)).equalTo(w));
-                describe("segment wave " + (w + 1) + "/" + waves + " (" + processing + " images in all, "
-                        + partitions + " partitions per wave)");
-                wave.repartition(partitions).mapPartitions(task, Encoders.row(MaskSchema.MASKS))
-                        .write().mode(SaveMode.Append).partitionBy("run_date").parquet(s.table("masks"));
+                Wave wave = waves.get(w);
+                describe("segment wave " + (w + 1) + "/" + waves.size() + " ("
+                        + (processing >= 0 ? processing + " images in all, " : "") + wave.tasks() + ")");
+                // the shuffle leaves the segmentation's parallelism alone and lets adaptive execution size the files
+                wave.masks().get().repartition().write().mode(SaveMode.Append).partitionBy("run_date")
+                        .parquet(s.table("masks"));
+                if (wave.committed() != null) {
+                    wave.committed().run();
+                }
                 run = run.with(RunsTable.RUNNING, null, Instant.now(), w + 1);
-                if (w + 1 < waves) {
+                if (w + 1 < waves.size()) {
                     RunsTable.write(spark, run, s, conf.value());
                 }
                 interruption.running(run);
-                LOG.info("run {}: wave {}/{} committed", run.runId(), w + 1, waves);
+                LOG.info("run {}: wave {}/{} committed", run.runId(), w + 1, waves.size());
             }
         } finally {
             sc.removeSparkListener(listener);

@@ -114,10 +114,13 @@ public final class ClipModel implements AutoCloseable {
 
     /** images (B, 3, H, W) -> patch features (B, Hp*Wp, E) after ln_post and proj, not normalised; in images' manager. */
     public NDArray denseFeatures(NDArray images) {
-        return requireVision().tokens(images).get(":, 1:, :");
+        return requireVision().patches(images);
     }
 
-    /** images (B, 3, H, W) -> every token (B, 1 + Hp*Wp, E), CLS first (with VANILLA, row 0 is CLIP's image embedding). */
+    /**
+     * images (B, 3, H, W) -> every token (B, 1 + Hp*Wp, E), CLS first (with VANILLA, row 0 is CLIP's image embedding);
+     * refused for SC-CLIP, whose output has no CLS row.
+     */
     public NDArray allTokens(NDArray images) {
         return requireVision().tokens(images);
     }

@@ -18,6 +18,7 @@ interface LastBlock {
             case NACLIP -> new NaclipBlock(p, prefix, heads, gaussianStd, mp, kernels);
             case CSA_REDUCED -> new CsaReducedBlock(p, prefix, heads, mp, kernels);
             case MASKCLIP -> new MaskClipBlock(p, prefix, mp, kernels);
+            case SCCLIP -> throw new IllegalArgumentException("SC-CLIP replaces more than the last block: ScclipTail");
         };
     }
 }

@@ -13,7 +13,12 @@ public enum LastBlockVariant {
     /** Ablation: SCLIP's two softmaxes without residual and FFN (NACLIP's arch "reduced" with attention "csa"). */
     CSA_REDUCED,
     /** MaskCLIP: the value path only (v, then out_proj), no residual, no FFN. */
-    MASKCLIP;
+    MASKCLIP,
+    /**
+     * SC-CLIP: more than a last block (see ScclipTail): LOF outlier patches repaired after block L-2, the last
+     * block's attention mixed with a mid-layer similarity map, multi-level fusion; the output has no CLS row.
+     */
+    SCCLIP;
 
     /** NACLIP's default standard deviation of its neighbourhood bias, in patches. */
     public static final double DEFAULT_GAUSSIAN_STD = 5.0;

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * CLIP's ViT image encoder with a selectable last block: patch conv, class token, (interpolated) positional
- * embedding, ln_pre, blocks 0..n-2, the last block, ln_post over all tokens, projection.
+ * embedding, ln_pre, blocks 0..n-2, the last block, ln_post over all tokens, projection. SC-CLIP reads earlier
+ * blocks too and has no CLS output: it runs as {@link ScclipTail} instead of blocks and last block.
  */
 final class VisionTower {
     private final NDArray conv1Weight; // (W, 3, p, p)
@@ -19,7 +20,8 @@ final class VisionTower {
     private final PositionalEmbedding positions;
     private final LayerNormParams lnPre;
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
-    private final LastBlock last;
+    private final LastBlock last; // null for SC-CLIP
+    private final ScclipTail scclip; // null unless SC-CLIP
     private final LayerNormParams lnPost;
     private final NDArray projRows; // (E, W): visual.proj transposed, a linear layer's weight
     private final int patch;
@@ -39,8 +41,14 @@ final class VisionTower {
         for (int i = 0; i < c.layers() - 1; i++) {
             blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads(), mp, kernels));
         }
-        this.last = LastBlock.create(attention, p, "visual.transformer.resblocks." + (c.layers() - 1) + ".", c.heads(),
-                gaussianStd, mp, kernels);
+        String lastPrefix = "visual.transformer.resblocks." + (c.layers() - 1) + ".";
+        if (attention == LastBlockVariant.SCCLIP) {
+            this.last = null;
+            this.scclip = new ScclipTail(blocks, new ScclipAttention(p, lastPrefix, c.heads(), mp, kernels));
+        } else {
+            this.last = LastBlock.create(attention, p, lastPrefix, c.heads(), gaussianStd, mp, kernels);
+            this.scclip = null;
+        }
         this.lnPost = LayerNormParams.load(p, "visual.ln_post", eps);
         this.projRows = mp.weight(p.transposed("visual.proj"));
     }
@@ -51,13 +59,30 @@ final class VisionTower {
 
     /** images (B, 3, H, W), H and W multiples of the patch -> all tokens (B, 1 + Hp*Wp, E), CLS first. */
     NDArray tokens(NDArray images) {
+        if (scclip != null) {
+            throw new IllegalStateException("SC-CLIP outputs patch features only (no CLS token)");
+        }
         NDArray x = lnPre.apply(embed(images));
         for (ResidualAttentionBlock block : blocks) {
             x = block.forward(x);
         }
-        int gridH = (int) (images.getShape().get(2) / patch);
-        int gridW = (int) (images.getShape().get(3) / patch);
-        return project(last.forward(x, gridH, gridW));
+        return project(last.forward(x, gridH(images), gridW(images)));
+    }
+
+    /** images (B, 3, H, W) -> patch features (B, Hp*Wp, E) after ln_post and proj. */
+    NDArray patches(NDArray images) {
+        if (scclip == null) {
+            return tokens(images).get(":, 1:, :");
+        }
+        return project(scclip.forward(lnPre.apply(embed(images)), gridH(images), gridW(images)));
+    }
+
+    private int gridH(NDArray images) {
+        return (int) (images.getShape().get(2) / patch);
+    }
+
+    private int gridW(NDArray images) {
+        return (int) (images.getShape().get(3) / patch);
     }
 
     /** conv1 patches + class token + positional embedding, before ln_pre: (B, L, W). */
@@ -92,6 +117,10 @@ final class VisionTower {
 
     LastBlock last() {
         return last;
+    }
+
+    ScclipTail scclip() {
+        return scclip;
     }
 
     /** ln_post over every token, then the projection: (B, L, W) -> (B, L, E). */

@@ -92,7 +92,7 @@ public final class ClearClipSegmenter extends Transformer {
 
     /** Java/Scala: settings that override every vocabulary's own (null fields keep them). */
     public ClearClipSegmenter setOverrides(SettingOverrides o) { overrides = o; return this; }
-    /** clearclip, naclip or sclip: the last block and the method's preset settings (as {@code --method}). */
+    /** clearclip, naclip, sclip or scclip: the last block and the method's preset settings (as {@code --method}). */
     public ClearClipSegmenter setMethod(String m) { overrides = overrides.withMethod(Method.parse(m)); return this; }
     public ClearClipSegmenter setOutputOptions(OutputOptions o) { output = o; return this; }
 

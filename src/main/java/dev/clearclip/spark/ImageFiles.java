@@ -23,14 +23,18 @@ public final class ImageFiles {
     public static String fingerprint(String uri, Configuration conf) {
         try {
             Path path = new Path(uri);
-            FileStatus status = path.getFileSystem(conf).getFileStatus(path);
-            if (status instanceof EtagSource e && e.getEtag() != null && !e.getEtag().isEmpty()) {
-                return "etag:" + e.getEtag().replace("\"", "");
-            }
-            return "len:" + status.getLen() + ",mtime:" + status.getModificationTime();
+            return fingerprint(path.getFileSystem(conf).getFileStatus(path));
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The same from a status the caller already has (a listing): no request of its own. */
+    public static String fingerprint(FileStatus status) {
+        if (status instanceof EtagSource e && e.getEtag() != null && !e.getEtag().isEmpty()) {
+            return "etag:" + e.getEtag().replace("\"", "");
+        }
+        return "len:" + status.getLen() + ",mtime:" + status.getModificationTime();
     }
 
     /** The file's bytes; an IOException names the problem (missing, too large, unreadable). */

@@ -6,10 +6,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Column layout of the {@code masks} table (one row per input image and vocabulary) and its nested structs. The rerun
- * key of a row is (weights_sha256, vocabulary_sha256, settings_hash, source_fingerprint); {@code retryable} marks
- * an error of the reading or the engine, which the next run tries again. Rows written before these columns existed
- * read them as null, which matches any key.
+ * Column layout of the {@code masks} table (one row per input image and vocabulary) and its nested structs.
+ * {@code uri} is unique per sample (a file's URI, {@code <shard>#<key>}, {@code <table>#<key>}); {@code source} is
+ * the file, shard or table it came from and {@code key} the corpus' own key of the sample, verbatim (null on the one
+ * error row of a shard that could not be read at all); {@code metadata} holds kept shard members or carried table
+ * columns as text. The rerun key of a row is (uri, weights_sha256, vocabulary_sha256, settings_hash,
+ * source_fingerprint); {@code retryable} marks an error of the reading or the engine, which the next run tries
+ * again. Rows written before these columns existed read them as null, which matches any key.
  */
 public final class MaskSchema {
 
@@ -37,6 +40,9 @@ public final class MaskSchema {
     public static final StructType MASKS = new StructType()
             .add("image_id", DataTypes.StringType, false)
             .add("uri", DataTypes.StringType, false)
+            .add("source", DataTypes.StringType, true)
+            .add("key", DataTypes.StringType, true)
+            .add("metadata", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true)
             .add("width", DataTypes.IntegerType, true)
             .add("height", DataTypes.IntegerType, true)
             .add("status", DataTypes.StringType, false)

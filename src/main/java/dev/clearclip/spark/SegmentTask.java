@@ -11,21 +11,20 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The executor side of the {@code segment} job, one call per task: streams a partition of {@link #INPUT_COLUMNS}
- * rows through the pipeline (files are read in its decode stage) and emits {@link MaskSchema#MASKS} rows; an
- * unreadable file becomes an error row like an undecodable one.
+ * The executor side of the {@code segment} job, one call per task: streams a partition of
+ * {@link InputRows#WITH_DONE} rows through the pipeline (files are read in its decode stage) and emits
+ * {@link MaskSchema#MASKS} rows; an unreadable file or a known-bad input becomes an error row like an undecodable
+ * one.
  */
 public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
-
-    /** The columns, in this order, of the rows a task takes. */
-    public static final List<String> INPUT_COLUMNS = List.of("uri", "image_id", "done_vocabularies",
-            "source_fingerprint");
 
     /**
      * @param maxFileBytes      files over this many bytes are error rows, never read
@@ -66,12 +65,23 @@ public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
     }
 
     private ImageInput input(Row row) {
-        String uri = row.getString(0);
-        String badId = limits.idsAreFileNames() ? FileNames.problem(row.getString(1)) : null;
+        String uri = row.getString(InputRows.URI);
+        if (!row.isNullAt(InputRows.READ_ERROR)) {
+            String error = row.getString(InputRows.READ_ERROR);
+            boolean retryable = !row.isNullAt(InputRows.READ_ERROR_RETRYABLE)
+                    && row.getBoolean(InputRows.READ_ERROR_RETRYABLE);
+            return new ImageInput(uri, () -> {
+                throw retryable ? new IOException(error) : new RejectedInputException(error);
+            });
+        }
+        String badId = limits.idsAreFileNames() ? FileNames.problem(row.getString(InputRows.IMAGE_ID)) : null;
         if (badId != null) {
             return new ImageInput(uri, () -> {
                 throw new RejectedInputException(badId + ", so it cannot name its exported label file");
             });
+        }
+        if (!row.isNullAt(InputRows.IMAGE)) {
+            return new ImageInput(uri, (byte[]) row.get(InputRows.IMAGE));
         }
         return new ImageInput(uri, () -> ImageFiles.read(uri, conf.value().get(), limits.maxFileBytes()));
     }
@@ -92,9 +102,11 @@ public final class SegmentTask implements MapPartitionsFunction<Row, Row> {
                     hashes[v] = p.labelSettingsHash(v);
                 }
             }
-            List<String> skip = in.isNullAt(2) ? List.of() : in.getList(2);
-            return MaskRows.of(in.getString(1), outcome, pipeline.plan().queries(), settings, hashes,
-                    in.isNullAt(3) ? null : in.getString(3), Set.copyOf(skip), provenance);
+            List<String> skip = in.isNullAt(InputRows.DONE) ? List.of() : in.getList(InputRows.DONE);
+            Map<String, String> metadata = in.isNullAt(InputRows.METADATA) ? null : in.getJavaMap(InputRows.METADATA);
+            return MaskRows.of(new MaskRows.Input(in.getString(InputRows.IMAGE_ID), in.getString(InputRows.SOURCE),
+                    in.getString(InputRows.KEY), metadata, in.getString(InputRows.FINGERPRINT)), outcome,
+                    pipeline.plan().queries(), settings, hashes, Set.copyOf(skip), provenance);
         }
     }
 }

@@ -6,29 +6,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
-import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * Adds {@code source_fingerprint} ({@link ImageFiles#fingerprint}) to input rows that lack one, on the executors:
- * one metadata request per file, never on the driver. Inputs whose listing already knows it keep theirs.
+ * Fills a null {@code source_fingerprint} of {@link InputRows} ({@link ImageFiles#fingerprint}) on the executors:
+ * one metadata request per file, never on the driver. Listed files, shard samples and table rows come with theirs;
+ * only manifest rows need this.
  */
 public final class SourceFingerprints {
-
-    public static final String COLUMN = "source_fingerprint";
 
     private SourceFingerprints() {
     }
 
-    public static Dataset<Row> add(Dataset<Row> inputs, Broadcast<HadoopConf> conf) {
-        if (Arrays.asList(inputs.columns()).contains(COLUMN)) {
-            return inputs;
-        }
-        StructType schema = inputs.schema().add(COLUMN, DataTypes.StringType, true);
-        int uri = inputs.schema().fieldIndex("uri");
+    public static Dataset<Row> fill(Dataset<Row> inputs, Broadcast<HadoopConf> conf) {
         return inputs.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -38,13 +29,17 @@ public final class SourceFingerprints {
             @Override
             public Row next() {
                 Row r = rows.next();
-                Object[] values = new Object[r.length() + 1];
+                if (!r.isNullAt(InputRows.FINGERPRINT) || !r.isNullAt(InputRows.IMAGE)
+                        || !r.isNullAt(InputRows.READ_ERROR)) {
+                    return r;
+                }
+                Object[] values = new Object[r.length()];
                 for (int i = 0; i < r.length(); i++) {
                     values[i] = r.get(i);
                 }
-                values[r.length()] = ImageFiles.fingerprint(r.getString(uri), conf.value().get());
+                values[InputRows.FINGERPRINT] = ImageFiles.fingerprint(r.getString(InputRows.URI), conf.value().get());
                 return RowFactory.create(values);
             }
-        }, Encoders.row(schema));
+        }, Encoders.row(InputRows.SCHEMA));
     }
 }

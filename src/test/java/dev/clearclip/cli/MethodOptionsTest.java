@@ -56,4 +56,47 @@ class MethodOptionsTest {
         assertEquals(2, bad.exit(), bad::toString);
         assertTrue(bad.err().contains("unknown method 'maskclip'"), bad::toString);
     }
+
+    @Test
+    void scclipThroughFeaturesPredictAndBench() throws IOException {
+        Path out = tmp.resolve("y.npy");
+        CliRun features = CliRun.of("features", "--model", fixture("models/tiny12-openclip"), "--method", "scclip",
+                "--input", fixture("inputs/img224.npy"), "--out", out);
+        assertEquals(0, features.exit(), features::toString);
+        double f = dev.clearclip.model.Goldens.assertClose("scclip features", dev.clearclip.model.Goldens.floats(
+                "methods/scclip/vision/img224_dense_norm.npy"), Npy.read(out).floats(), 2e-6);
+
+        // the official VOC21 case end to end: the preset's settings and class file, our text tower
+        Path json = tmp.resolve("s.json");
+        Path labels = tmp.resolve("l.npy");
+        CliRun predict = CliRun.of("predict", "--model", fixture("models/tiny12-openclip"), "--preset", "voc21",
+                "--method", "scclip", "--tensor", fixture("methods/inputs/chelsea_small_r336_input.npy"),
+                "--original-size", "80,120", "--out-labels", labels, "--out-json", json);
+        assertEquals(0, predict.exit(), predict::toString);
+        JsonNode s = new ObjectMapper().readTree(json.toFile()).get("settings");
+        assertEquals("scclip", s.get("method").asText());
+        assertEquals("scclip", s.get("attention").asText());
+        assertEquals(0.1, s.get("area_thd").asDouble());
+        assertEquals(0.15, s.get("prob_thd").asDouble());
+        assertEquals(50.0, s.get("logit_scale").asDouble());
+        assertEquals(224, s.get("crop").asInt());
+        assertEquals(0, s.get("pamr_steps").asInt());
+        int[] gold = dev.clearclip.model.Goldens.npy("methods/scclip/seg_voc21/seg_pred.npy").ints();
+        byte[] ambiguous = dev.clearclip.model.Goldens.npy("methods/scclip/seg_voc21/ambiguous_mask.npy").bytes();
+        int[] ours = Npy.read(labels).ints();
+        int differing = 0;
+        for (int i = 0; i < gold.length; i++) {
+            differing += gold[i] != ours[i] && ambiguous[i] == 0 ? 1 : 0;
+        }
+        assertEquals(0, differing, "predict --method scclip: labels differing from the official outside the ambiguous mask");
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--model", fixture("models/tiny12-openclip").toString(), "--preset",
+                "voc21", "--method", "scclip", "--images", "1", "--batch", "1", "--workers", "1", "--size", "120x80"},
+                new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("RESULT method=scclip attention=scclip pamr=0"), text);
+        System.out.println("scclip features max |diff| " + f);
+    }
 }

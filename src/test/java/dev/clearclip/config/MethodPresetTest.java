@@ -25,7 +25,7 @@ class MethodPresetTest {
             "Cityscapes", "cityscapes", "ADE20K", "ade20k");
 
     @ParameterizedTest
-    @CsvSource({"NACLIP,NACLIP", "SCLIP,SCLIP"})
+    @CsvSource({"NACLIP,NACLIP", "SCLIP,SCLIP", "SCCLIP,SC-CLIP"})
     void presetsAreTheOfficialConfigs(Method method, String table) throws IOException {
         JsonNode rows;
         try (InputStream in = getClass().getResourceAsStream("/fixtures/methods/settings_tables.json")) {
@@ -101,5 +101,17 @@ class MethodPresetTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.validateFor(16));
         assertTrue(e.getMessage().contains("--crop"), e.getMessage());
         Preset.load("voc21", Method.NACLIP).settings().validateFor(16); // 336 x 2048 at most: 29 MB
+    }
+
+    @Test
+    void scclipWindowsNeedMoreThanThirtyPatches() {
+        SegmentationSettings preset = Preset.load("voc21", Method.SCCLIP).settings();
+        preset.validateFor(16); // 14 x 14 patches per 224 window
+        assertEquals(Method.SCCLIP, Method.parse("scclip"));
+        assertEquals(LastBlockVariant.SCCLIP, preset.attention());
+        SegmentationSettings small = new SettingOverrides(null, null, 80, 80, null, null, null, null, null, null)
+                .applyTo(preset);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small.validateFor(16));
+        assertTrue(e.getMessage().contains("5x5 patches") && e.getMessage().contains("--crop"), e.getMessage());
     }
 }

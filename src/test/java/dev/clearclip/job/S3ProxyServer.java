@@ -124,6 +124,12 @@ final class S3ProxyServer implements AutoCloseable {
         if (client != null) {
             client.close();
         }
+        try {
+            // cached s3a clients point at this server's port: the next test's server has another
+            org.apache.hadoop.fs.FileSystem.closeAll();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         process.destroy();
         try {
             process.waitFor();

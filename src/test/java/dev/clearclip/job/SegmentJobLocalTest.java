@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,9 +56,13 @@ class SegmentJobLocalTest {
         JobTestSupport.Result r = JobTestSupport.segment("--input", corpus.toUri().toString(), "--recursive",
                 "--output", out.toUri().toString(), "--model", JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112",
                 "--classes", JobTestSupport.VOC + "," + JobTestSupport.SYNONYMS,
-                "--max-pixels", "40000", "--run-id", "r1", "--batch-size", "3", "--export-labels");
+                "--max-pixels", "40000", "--run-id", "r1", "--batch-size", "3", "--export-labels", "--partitions", "4");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("run r1  succeeded"), r.out());
+        try (var files = Files.walk(out.resolve("masks"))) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count(),
+                    "4 segmenting tasks, one masks file: files are sized by bytes, not by tasks");
+        }
 
         Dataset<Row> masks = spark.read().parquet(out.resolve("masks").toString());
         List<Row> rows = masks.collectAsList();
@@ -198,6 +203,9 @@ class SegmentJobLocalTest {
         assertEquals("callers-group", spark.sparkContext().getLocalProperty("spark.jobGroup.id"));
         assertEquals("the caller's work", spark.sparkContext().getLocalProperty("spark.job.description"));
         assertEquals("false", spark.conf().get(key));
+        assertFalse(spark.conf().contains("spark.sql.adaptive.coalescePartitions.parallelismFirst")
+                && spark.conf().get("spark.sql.adaptive.coalescePartitions.parallelismFirst").equals("false"),
+                "the file-size settings are the run's own");
         assertTrue(r.out().endsWith("\n"), "the summary ends its last line");
         spark.sparkContext().clearJobGroup();
         spark.conf().unset(key);

@@ -163,4 +163,28 @@ class SegmentJobS3Test {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void aDeadRunsPendingUploadsUnderTheOutputAreAbortedUnderTheLease() throws Exception {
+        String out = "s3a://lake/orphans";
+        Path orphan = new Path(out + "/masks/__magic/job-dead/task/part-0.parquet");
+        var fs = (org.apache.hadoop.fs.s3a.S3AFileSystem) orphan.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        try (org.apache.hadoop.fs.MultipartUploader uploader = fs.createMultipartUploader(orphan).build()) {
+            uploader.startUpload(orphan).get(); // what a killed task attempt leaves: an upload never completed
+        }
+        Path elsewhere = new Path("s3a://lake/not-ours/file.parquet");
+        try (org.apache.hadoop.fs.MultipartUploader uploader = fs.createMultipartUploader(elsewhere).build()) {
+            uploader.startUpload(elsewhere).get();
+        }
+        assertEquals(1, fs.listMultipartUploads("orphans/").size(), "the dead run's upload is pending");
+        Thread.sleep(1_100); // upload times have second resolution: the run starts strictly after
+
+        String[] args = {"--input", "s3a://images/corpus/", "--recursive", "--output", out, "--model",
+                JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112", "--classes",
+                JobTestSupport.VOC, "--max-pixels", "40000", "--run-id", "orphans"};
+        JobTestSupport.Result r = JobTestSupport.segment(args);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(0, fs.listMultipartUploads("orphans/").size(), "aborted by the next run on that output");
+        assertEquals(1, fs.listMultipartUploads("not-ours/").size(), "another output's upload is left alone");
+    }
 }

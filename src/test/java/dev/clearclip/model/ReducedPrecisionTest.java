@@ -46,7 +46,7 @@ class ReducedPrecisionTest {
         assumeTrue(Bf16Support.cpuHasAvx512Bf16(), Bf16Support.SKIP);
         float[] image = Goldens.floats("inputs/img224.npy");
         for (LastBlockVariant a : LastBlockVariant.values()) {
-            try (ClipModel m = ClipModel.load(TinyCheckpoints.tiny(), a, Towers.VISION, Device.cpu(), Precision.BF16)) {
+            try (ClipModel m = ClipModel.load(TinyCheckpoints.forVariant(a), a, Towers.VISION, Device.cpu(), Precision.BF16)) {
                 m.normalisedDenseFeatures(image, 1, 224, 224);
                 int afterOne = m.liveArrayCount();
                 for (int i = 0; i < 20; i++) {

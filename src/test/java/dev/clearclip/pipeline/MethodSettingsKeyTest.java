@@ -1,0 +1,45 @@
+package dev.clearclip.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clearclip.config.Method;
+import dev.clearclip.config.SegmentationRequest;
+import dev.clearclip.config.SettingOverrides;
+import dev.clearclip.model.Precision;
+import dev.clearclip.vocabulary.QueryEmbeddings;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** A method and its settings reach the settings JSON and the rerun key (SC-CLIP as the example). */
+class MethodSettingsKeyTest {
+
+    private static PipelinePlan plan(SettingOverrides overrides) {
+        SegmentationRequest request = SegmentationRequest.of(List.of("voc21")).withOverrides(overrides);
+        return PipelinePlan.withQueries("m", "sha", request, v -> new QueryEmbeddings(v.name(), v.sha256(),
+                v.classNames(), v.classOfQuery(), 2, new float[v.classOfQuery().length * 2]));
+    }
+
+    @Test
+    void scclipAndItsAreaThresholdAreInTheSettingsAndTheKey() throws IOException {
+        PipelinePlan scclip = plan(SettingOverrides.none().withMethod(Method.parse("scclip")));
+        JsonNode s = new ObjectMapper().readTree(scclip.settingsJson(0, "cpu", Precision.FP32)).get("segmentation");
+        assertEquals("SCCLIP", s.get("method").asText());
+        assertEquals("SCCLIP", s.get("attention").asText());
+        assertEquals(0.1, s.get("areaThreshold").asDouble(), "the SC-CLIP VOC21 preset's area filter");
+        assertEquals(50.0, s.get("logitScale").asDouble());
+        assertEquals(56, scclip.vocabularies().get(0).queries().queries(), "SC-CLIP's VOC21 class file");
+
+        PipelinePlan sclip = plan(SettingOverrides.none().withMethod(Method.SCLIP));
+        PipelinePlan noArea = plan(new SettingOverrides(null, null, null, null, 0.15, 50.0, null, null, null, null,
+                Method.SCCLIP, null, null, null, -1.0));
+        assertNotEquals(scclip.labelSettingsHash(0), sclip.labelSettingsHash(0));
+        assertNotEquals(scclip.labelSettingsHash(0), noArea.labelSettingsHash(0));
+        assertEquals(scclip.labelSettingsHash(0),
+                plan(SettingOverrides.none().withMethod(Method.SCCLIP)).labelSettingsHash(0), "stable");
+    }
+}
