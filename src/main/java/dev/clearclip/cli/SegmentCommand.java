@@ -82,6 +82,19 @@ public final class SegmentCommand implements Callable<Integer> {
             description = "a lease on the output whose heartbeat is older than S seconds is a dead run's and is taken"
                     + " over (default 120)")
     int leaseTimeout = JobSettings.Destination.DEFAULT_LEASE_TIMEOUT_SECONDS;
+    @Option(names = "--table-format", paramLabel = "parquet|iceberg",
+            description = "Parquet folders under --output (default), or Iceberg tables: a Hadoop catalog at --output,"
+                    + " or --catalog")
+    String tableFormat = "parquet";
+    @Option(names = "--catalog", paramLabel = "NAME",
+            description = "Iceberg: the Spark catalog holding the tables (spark.sql.catalog.NAME.*, e.g. REST, Glue);"
+                    + " --output still holds the lease, label exports and run JSON")
+    String catalog;
+    @Option(names = "--namespace", paramLabel = "NS", description = "Iceberg: the tables' namespace (default clearclip)")
+    String namespace;
+    @Option(names = "--no-lease", description = "Iceberg catalogs that commit atomically: let concurrent runs write "
+            + "(they merge on the rerun key); refused for Parquet folders and Hadoop catalogs on file/s3a")
+    boolean noLease;
     @Option(names = "--target-file-mb", paramLabel = "MB",
             description = "size of the masks table's Parquet files at scale (default: ${DEFAULT-VALUE}); a small run "
                     + "writes one file per wave")
@@ -136,7 +149,8 @@ public final class SegmentCommand implements Callable<Integer> {
                 : new JobSettings.InputTable(inputTable, imageColumn, keyColumn, carryColumns);
         return new JobSettings(new JobSettings.Sources(inputs, recursive, extensions, manifest, keepMetadata, table),
                 new JobSettings.Destination(output, overwrite, retryErrors, maxErrorRate, exportLabels, runId,
-                        leaseTimeout, targetFileMb), model,
+                        leaseTimeout, targetFileMb, JobSettings.TableFormat.parse(tableFormat), catalog, namespace,
+                        !noLease), model,
                 segmentation.request(),
                 new JobSettings.Execution(partitions, imagesPerPartition, batchSize, maxFileBytes, progressSeconds,
                         commitEvery));

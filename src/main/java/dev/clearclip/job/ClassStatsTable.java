@@ -4,6 +4,8 @@ import dev.clearclip.spark.MaskSchema;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -17,6 +19,18 @@ import static org.apache.spark.sql.functions.sum;
  * containing the class, its pixels, its fraction of all segmented pixels and its pixel-weighted mean confidence.
  */
 final class ClassStatsTable {
+
+    static final StructType SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("vocabulary", DataTypes.StringType, false)
+            .add("vocabulary_sha256", DataTypes.StringType, true)
+            .add("class_id", DataTypes.IntegerType, false)
+            .add("name", DataTypes.StringType, true)
+            .add("images", DataTypes.LongType, false)
+            .add("pixels", DataTypes.LongType, true)
+            .add("pixel_fraction", DataTypes.DoubleType, true)
+            .add("mean_confidence", DataTypes.DoubleType, true)
+            .add("run_date", DataTypes.StringType, false);
 
     private ClassStatsTable() {
     }

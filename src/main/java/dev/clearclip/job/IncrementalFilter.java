@@ -42,8 +42,9 @@ final class IncrementalFilter {
     }
 
     /** {@code inputs}: {@link InputRows#SCHEMA}; the result has {@link InputRows#WITH_DONE}, done images dropped. */
-    static Dataset<Row> apply(SparkSession spark, Dataset<Row> inputs, PipelinePlan plan, JobSettings s) {
-        Dataset<Row> done = done(spark, plan, s);
+    static Dataset<Row> apply(SparkSession spark, ResultTables tables, Dataset<Row> inputs, PipelinePlan plan,
+                              JobSettings s) {
+        Dataset<Row> done = done(spark, tables, plan, s);
         if (done == null) {
             return inputs.withColumn("done_vocabularies", lit(null).cast("array<string>"));
         }
@@ -57,9 +58,8 @@ final class IncrementalFilter {
      * {@code (done_uri, done_entries)}: per uri done for one of this run's vocabularies, the (fingerprint,
      * vocabulary) pairs it is done for; null when nothing can be done yet.
      */
-    static Dataset<Row> done(SparkSession spark, PipelinePlan plan, JobSettings s) {
-        String masks = s.table("masks");
-        if (s.output().overwrite() || !exists(spark, masks)) {
+    static Dataset<Row> done(SparkSession spark, ResultTables tables, PipelinePlan plan, JobSettings s) {
+        if (s.output().overwrite() || !tables.exists("masks")) {
             return null;
         }
         Column settled = col("status").equalTo(lit(MaskSchema.OK));
@@ -67,7 +67,7 @@ final class IncrementalFilter {
             settled = settled.or(col("status").equalTo(lit(MaskSchema.ERROR))
                     .and(not(col("retryable").eqNullSafe(lit(true)))));
         }
-        return sameKey(spark, masks, plan).where(settled)
+        return sameKey(spark, tables, plan).where(settled)
                 .groupBy(col("uri").as("done_uri"))
                 .agg(collect_set(struct(col("source_fingerprint").as("fingerprint"),
                         col("current_vocabulary").as("vocabulary"))).as(ENTRIES));
@@ -87,15 +87,14 @@ final class IncrementalFilter {
      * settings) is an error, among the rows whose {@code column} is in {@code scope}'s only column: what the error
      * budget is checked against.
      */
-    static long outstandingFailures(SparkSession spark, Dataset<Row> scope, String column, PipelinePlan plan,
-                                    JobSettings s) {
-        String masks = s.table("masks");
-        if (!exists(spark, masks)) {
+    static long outstandingFailures(SparkSession spark, ResultTables tables, Dataset<Row> scope, String column,
+                                    PipelinePlan plan) {
+        if (!tables.exists("masks")) {
             return 0;
         }
         var newestFirst = Window.partitionBy(col("uri"), col("current_vocabulary"))
                 .orderBy(col("processed_at").desc_nulls_last());
-        return sameKey(spark, masks, plan)
+        return sameKey(spark, tables, plan)
                 .join(scope.select(col(scope.columns()[0]).as("_scope")), col(column).equalTo(col("_scope")),
                         "left_semi")
                 .withColumn("_rank", row_number().over(newestFirst))
@@ -104,7 +103,7 @@ final class IncrementalFilter {
     }
 
     /** Rows of {@code masks} with this run's weights, and a vocabulary and settings of this run (named by it). */
-    static Dataset<Row> sameKey(SparkSession spark, String masks, PipelinePlan plan) {
+    static Dataset<Row> sameKey(SparkSession spark, ResultTables tables, PipelinePlan plan) {
         List<Row> current = new ArrayList<>();
         for (int v = 0; v < plan.queries().size(); v++) {
             current.add(RowFactory.create(plan.queries().get(v).sha256(), plan.labelSettingsHash(v),
@@ -113,14 +112,9 @@ final class IncrementalFilter {
         Dataset<Row> key = spark.createDataFrame(current, new StructType()
                 .add("current_sha256", DataTypes.StringType).add("current_settings_hash", DataTypes.StringType)
                 .add("current_vocabulary", DataTypes.StringType));
-        return existingRows(spark, masks).where(col("weights_sha256").equalTo(lit(plan.weightsSha256())))
+        return tables.read("masks", MaskSchema.MASKS).where(col("weights_sha256").equalTo(lit(plan.weightsSha256())))
                 .join(key, col("vocabulary_sha256").equalTo(col("current_sha256")).and(col("settings_hash").isNull()
                         .or(col("settings_hash").equalTo(col("current_settings_hash")))));
-    }
-
-    /** The table's rows with its declared schema: no inference, so a folder without data files yet reads empty. */
-    static Dataset<Row> existingRows(SparkSession spark, String masks) {
-        return spark.read().schema(MaskSchema.MASKS).parquet(masks);
     }
 
     static boolean exists(SparkSession spark, String uri) {

@@ -78,14 +78,38 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
      * @param maxErrorRate        fail the run when the input's images failed in the table exceed this share; null = never
      * @param leaseTimeoutSeconds a lease on the output whose heartbeat is older than this is a dead run's
      * @param targetFileMb        the size {@code masks} files are aimed at: rows are gathered into files of about
-     *                            this size, never one per task
+     *                            this size, never one per task (Parquet folders; Iceberg tables follow their own
+     *                            {@code write.target-file-size-bytes})
+     * @param tableFormat         Parquet folders under {@code uri}, or Iceberg tables
+     * @param catalog             Iceberg: the user's Spark catalog, or null for a Hadoop catalog at {@code uri}
+     * @param namespace           Iceberg: the tables' namespace
+     * @param lease               hold the output's lease for the whole run (off only for Iceberg catalogs that
+     *                            commit atomically, where concurrent runs merge on the rerun key)
      */
     public record Destination(String uri, boolean overwrite, boolean retryErrors, Double maxErrorRate,
-                              boolean exportLabels, String runId, int leaseTimeoutSeconds, int targetFileMb) {
+                              boolean exportLabels, String runId, int leaseTimeoutSeconds, int targetFileMb,
+                              TableFormat tableFormat, String catalog, String namespace, boolean lease) {
         public static final int DEFAULT_LEASE_TIMEOUT_SECONDS = 120;
         public static final int DEFAULT_TARGET_FILE_MB = 256;
+        public static final String DEFAULT_NAMESPACE = "clearclip";
 
         public Destination {
+            tableFormat = tableFormat == null ? TableFormat.PARQUET : tableFormat;
+            namespace = namespace == null ? DEFAULT_NAMESPACE : namespace;
+            if (tableFormat == TableFormat.PARQUET) {
+                require(catalog == null, "--catalog needs --table-format iceberg");
+                require(namespace.equals(DEFAULT_NAMESPACE), "--namespace needs --table-format iceberg");
+                require(lease, "--no-lease needs --table-format iceberg (Parquet folders have one writer at a time)");
+            } else {
+                require(!overwrite || lease, "--overwrite needs the lease (drop --no-lease)");
+                // Target refuses a bad name, and a Hadoop catalog on file/s3a without the lease
+                String warehouse = uri == null ? null : uri.replaceFirst("/+$", "");
+                if (catalog != null) {
+                    dev.clearclip.lake.Target.catalog(catalog, namespace, lease);
+                } else if (warehouse != null) {
+                    dev.clearclip.lake.Target.warehouse(warehouse, namespace, lease);
+                }
+            }
             require(targetFileMb >= 1 && targetFileMb <= 4096,
                     "--target-file-mb must be in [1, 4096], got " + targetFileMb);
             require(leaseTimeoutSeconds >= 10 && leaseTimeoutSeconds <= 86_400,
@@ -103,6 +127,20 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
         /** Heartbeats come three times per timeout, at most every 20 s: one lost beat never looks like a dead run. */
         public java.time.Duration leaseHeartbeat() {
             return java.time.Duration.ofMillis(Math.min(20_000L, leaseTimeoutSeconds * 1000L / 3));
+        }
+    }
+
+    /** How the tables are stored. */
+    public enum TableFormat {
+        PARQUET, ICEBERG;
+
+        public static TableFormat parse(String name) {
+            for (TableFormat f : values()) {
+                if (f.name().equalsIgnoreCase(name)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("--table-format " + name + ": give parquet or iceberg");
         }
     }
 

@@ -75,6 +75,14 @@ final class OutputLease implements AutoCloseable {
         return l;
     }
 
+    /**
+     * No lease: {@code --no-lease}, where the tables' catalog commits atomically and concurrent runs are meant
+     * (Iceberg merges on the rerun key, so they never duplicate a row).
+     */
+    static OutputLease none(String output, String runId) {
+        return new OutputLease(null, null, runId, Clock.systemUTC(), Redact.text(output));
+    }
+
     private void take(Duration timeout) throws HeldException, IOException {
         String mine = content();
         if (createIfAbsent(lease, mine)) {
@@ -143,6 +151,9 @@ final class OutputLease implements AutoCloseable {
     public void close() {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
+        }
+        if (fs == null) {
+            return; // none() holds nothing
         }
         try {
             Holder now = read();

@@ -27,18 +27,22 @@ final class RunInterruption implements AutoCloseable {
     private final JobSettings settings;
     private final Broadcast<HadoopConf> conf;
     private final OutputLease lease;
+    private final ResultTables tables;
     private final Runnable hook = this::interrupted;
     private volatile RunRecord running;
 
-    private RunInterruption(SparkSession spark, JobSettings settings, Broadcast<HadoopConf> conf, OutputLease lease) {
+    private RunInterruption(SparkSession spark, JobSettings settings, Broadcast<HadoopConf> conf, OutputLease lease,
+                            ResultTables tables) {
         this.spark = spark;
+        this.tables = tables;
         this.settings = settings;
         this.conf = conf;
         this.lease = lease;
     }
 
-    static RunInterruption install(SparkSession spark, JobSettings s, Broadcast<HadoopConf> conf, OutputLease lease) {
-        RunInterruption r = new RunInterruption(spark, s, conf, lease);
+    static RunInterruption install(SparkSession spark, JobSettings s, Broadcast<HadoopConf> conf, OutputLease lease,
+                                   ResultTables tables) {
+        RunInterruption r = new RunInterruption(spark, s, conf, lease, tables);
         ShutdownHookManager.get().addShutdownHook(r.hook, PRIORITY, 25, TimeUnit.SECONDS);
         return r;
     }
@@ -61,7 +65,7 @@ final class RunInterruption implements AutoCloseable {
                 run.wavesCommitted(), run.wavesTotal());
         try {
             spark.sparkContext().cancelJobGroup("clearclip-" + run.runId());
-            RunsTable.write(spark, run.with(RunsTable.ABANDONED, null, Instant.now(), run.wavesCommitted()), settings,
+            RunsTable.write(spark, tables, run.with(RunsTable.ABANDONED, null, Instant.now(), run.wavesCommitted()), settings,
                     conf.value());
         } catch (Exception e) {
             LOG.warn("run {}: could not record the interruption (the next run marks it): {}", run.runId(),

@@ -32,9 +32,12 @@ final class RunSummary {
         if (r.processed() == 0) {
             return out.toString();
         }
-        List<Row> top = spark.read().parquet(s.table("class_stats"))
-                .where(col("run_date").equalTo(lit(r.runDate())).and(col("run_id").equalTo(lit(r.runId()))))
-                .orderBy(col("vocabulary"), desc("pixels")).collectAsList();
+        List<Row> top;
+        try (ResultTables tables = ResultTables.open(spark, s)) {
+            top = tables.read("class_stats", ClassStatsTable.SCHEMA)
+                    .where(col("run_date").equalTo(lit(r.runDate())).and(col("run_id").equalTo(lit(r.runId()))))
+                    .orderBy(col("vocabulary"), desc("pixels")).collectAsList();
+        }
         out.append(String.format(Locale.ROOT, "  %-16s %-24s %8s %14s %9s %9s%n", "vocabulary", "class", "images",
                 "pixels", "fraction", "mean_conf"));
         String vocabulary = null;

@@ -4,7 +4,6 @@ import dev.clearclip.spark.HadoopConf;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
@@ -41,17 +40,18 @@ final class RunsTable {
         return r.with(status, now, now, r.wavesCommitted());
     }
 
-    static void write(SparkSession spark, RunRecord run, JobSettings s, HadoopConf conf) throws IOException {
+    static void write(SparkSession spark, ResultTables tables, RunRecord run, JobSettings s, HadoopConf conf)
+            throws IOException {
         spark.sparkContext().setJobDescription("clearclip: record run " + run.runId() + " " + run.status());
-        spark.createDataFrame(List.of(run.toRow()), RunRecord.SCHEMA).coalesce(1)
-                .write().mode(SaveMode.Append).parquet(s.table("runs"));
+        tables.append("runs", spark.createDataFrame(List.of(run.toRow()), RunRecord.SCHEMA), run.runId(),
+                run.wavesCommitted());
         LabelExport.write(new Path(s.table("runs_json") + "/" + run.runId() + ".json"),
                 run.toJson().getBytes(StandardCharsets.UTF_8), conf);
     }
 
     /** Each run's newest row. */
-    private static Dataset<Row> current(SparkSession spark, JobSettings s) {
-        Dataset<Row> runs = spark.read().schema(RunRecord.SCHEMA).parquet(s.table("runs"));
+    private static Dataset<Row> current(ResultTables tables) {
+        Dataset<Row> runs = tables.read("runs", RunRecord.SCHEMA);
         var newest = Window.partitionBy("run_id").orderBy(col("updated_at").desc_nulls_last(),
                 col("finished_at").desc_nulls_first());
         return runs.withColumn("_rank", row_number().over(newest)).where(col("_rank").equalTo(1)).drop("_rank");
@@ -61,21 +61,18 @@ final class RunsTable {
      * Abandoned runs whose committed waves have no statistics yet (an abandoned row without {@code finished_at});
      * {@link #statisticsBuilt} records them built.
      */
-    static List<String> withoutStatistics(SparkSession spark, JobSettings s, String current) {
-        if (!IncrementalFilter.exists(spark, s.table("runs"))) {
-            return List.of();
-        }
-        return current(spark, s).where(col("status").equalTo(lit(ABANDONED)).and(col("finished_at").isNull())
+    static List<String> withoutStatistics(ResultTables tables, String current) {
+        return current(tables).where(col("status").equalTo(lit(ABANDONED)).and(col("finished_at").isNull())
                         .and(col("run_id").notEqual(lit(current))))
                 .select("run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     }
 
     /** A second abandoned row, with {@code finished_at}: that run's statistics are built. */
-    static void statisticsBuilt(SparkSession spark, JobSettings s, String runId) {
-        Row last = current(spark, s).where(col("run_id").equalTo(lit(runId))).first();
+    static void statisticsBuilt(SparkSession spark, ResultTables tables, String runId, String byRun) {
+        Row last = current(tables).where(col("run_id").equalTo(lit(runId))).first();
         java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
-        spark.createDataFrame(List.of(copy(last, java.util.Map.of("finished_at", now, "updated_at", now))),
-                RunRecord.SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(s.table("runs"));
+        tables.append("runs", spark.createDataFrame(List.of(copy(last, java.util.Map.of("finished_at", now,
+                "updated_at", now))), RunRecord.SCHEMA), byRun, 0);
     }
 
     /** A runs row with some columns replaced. */
@@ -89,11 +86,8 @@ final class RunsTable {
     }
 
     /** Images per second of the newest finished run that segmented anything, or 0 when there is none. */
-    static double lastPace(SparkSession spark, JobSettings s) {
-        if (!IncrementalFilter.exists(spark, s.table("runs"))) {
-            return 0;
-        }
-        List<Row> last = spark.read().schema(RunRecord.SCHEMA).parquet(s.table("runs"))
+    static double lastPace(ResultTables tables) {
+        List<Row> last = tables.read("runs", RunRecord.SCHEMA)
                 .where(col("status").isin(SUCCEEDED, FAILED_ERROR_RATE).and(col("processed").gt(0)))
                 .orderBy(col("updated_at").desc_nulls_last()).select("images_per_second").limit(1).collectAsList();
         return last.isEmpty() || last.get(0).isNullAt(0) ? 0 : last.get(0).getDouble(0);
@@ -104,11 +98,8 @@ final class RunsTable {
      * held, so they are dead. Each gets an {@code abandoned} row; their ids are returned so that their committed
      * waves' statistics can be built.
      */
-    static List<String> markAbandoned(SparkSession spark, JobSettings s, String current) {
-        if (!IncrementalFilter.exists(spark, s.table("runs"))) {
-            return List.of();
-        }
-        List<Row> dead = current(spark, s).where(col("status").equalTo(lit(RUNNING))
+    static List<String> markAbandoned(SparkSession spark, ResultTables tables, String current) {
+        List<Row> dead = current(tables).where(col("status").equalTo(lit(RUNNING))
                 .and(col("run_id").notEqual(lit(current)))).collectAsList();
         if (dead.isEmpty()) {
             return List.of();
@@ -121,8 +112,7 @@ final class RunsTable {
             ids.add(r.getString(r.fieldIndex("run_id")));
         }
         spark.sparkContext().setJobDescription("clearclip: mark abandoned runs " + ids);
-        spark.createDataFrame(marked, RunRecord.SCHEMA).coalesce(1).write().mode(SaveMode.Append)
-                .parquet(s.table("runs"));
+        tables.append("runs", spark.createDataFrame(marked, RunRecord.SCHEMA), current, 0);
         return ids;
     }
 }

@@ -18,7 +18,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
@@ -61,7 +60,6 @@ public final class SegmentJob {
     public static final int RUN_ERROR = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentJob.class);
-    static final String[] TABLES = {"masks", "class_stats", "runs", "runs_json", "labels", "shards"};
 
     private final SparkSession spark;
     private final HubAccess hub;
@@ -78,7 +76,7 @@ public final class SegmentJob {
     public static int execute(JobSettings settings, String master, Map<String, String> conf, HubAccess hub,
                               PrintWriter out, PrintWriter err) {
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.create(master, conf);
+        SparkSession spark = SparkSessions.create(master, ResultTables.sessionSettings(settings, conf));
         try {
             SegmentJob job = new SegmentJob(spark, hub);
             PipelinePlan plan;
@@ -109,6 +107,7 @@ public final class SegmentJob {
             return REFUSED;
         } catch (Exception e) {
             err.println("clearclip segment: run failed: " + Redact.text(e.toString()));
+            LOG.error("run failed", e); // the driver log keeps the stack for whoever operates the run
             return RUN_ERROR;
         } finally {
             if (ownSession) {
@@ -119,6 +118,7 @@ public final class SegmentJob {
 
     /** Driver side, before any task: device, model and every vocabulary (bad settings throw here). */
     public PipelinePlan prepare(JobSettings s) {
+        ResultTables.check(spark, s);
         PipelinePlan plan = PipelinePlan.prepare(s.model(), s.segmentation(), hub);
         TaskDevice.checkOnDriver(spark.sparkContext().getConf(), plan.device(), plan.precision());
         return plan;
@@ -156,22 +156,28 @@ public final class SegmentJob {
         // a bad --input is refused before the output is touched
         List<ShardCatalog.Shard> shardList = ShardCatalog.list(sc.hadoopConfiguration(), s.inputs());
         Dataset<Row> listing = shardList == null ? InputCatalog.load(spark, s) : null;
-        try (OutputLease lease = OutputLease.acquire(s.output().uri(), runId,
+        try (OutputLease lease = s.output().lease() ? OutputLease.acquire(s.output().uri(), runId,
                 Duration.ofSeconds(s.output().leaseTimeoutSeconds()), s.output().leaseHeartbeat(),
-                sc.hadoopConfiguration(), Clock.systemUTC());
-             RunInterruption interruption = RunInterruption.install(spark, s, conf, lease)) {
+                sc.hadoopConfiguration(), Clock.systemUTC()) : OutputLease.none(s.output().uri(), runId);
+             ResultTables tables = ResultTables.open(spark, s);
+             RunInterruption interruption = RunInterruption.install(spark, s, conf, lease, tables)) {
             if (s.output().overwrite()) {
-                deleteOutputs(s); // only under the lease: never under a live run
+                tables.deleteAll(runId); // only under the lease: never under a live run
+                deleteQuietly(s.table("labels"));
+                deleteQuietly(s.table("runs_json"));
             }
             describe("earlier runs");
-            RunsTable.markAbandoned(spark, s, runId);
-            for (String dead : RunsTable.withoutStatistics(spark, s, runId)) {
-                LOG.info("run {}: building the statistics of the waves run {} committed before it stopped", runId,
-                        dead);
-                statistics(s, dead, conf);
-                RunsTable.statisticsBuilt(spark, s, dead);
+            if (s.output().lease()) {
+                // only under the lease is a running run dead; without it, concurrent runs are live
+                RunsTable.markAbandoned(spark, tables, runId);
+                for (String dead : RunsTable.withoutStatistics(tables, runId)) {
+                    LOG.info("run {}: building the statistics of the waves run {} committed before it stopped", runId,
+                            dead);
+                    statistics(s, tables, dead, conf);
+                    RunsTable.statisticsBuilt(spark, tables, dead, runId);
+                }
+                OrphanUploads.abort(sc.hadoopConfiguration(), s.output().uri());
             }
-            OrphanUploads.abort(sc.hadoopConfiguration(), s.output().uri());
 
             LongAccumulator loads = sc.longAccumulator("clearclip.model_loads");
             LongAccumulator done = sc.longAccumulator("clearclip.images_done");
@@ -189,13 +195,17 @@ public final class SegmentJob {
             long listed;
             long processing;
             if (shardList != null) {
-                shards = ShardRun.plan(spark, shardList, plan, s);
+                shards = ShardRun.plan(spark, tables, shardList, plan, s);
                 ShardTask shardTask = new ShardTask(task, conf, s.inputs().extensions(), s.inputs().keepMetadata(),
                         e.maxFileBytes(), plan.queries().size(), samplesSkipped);
                 ShardRun run = shards;
-                for (List<ShardCatalog.Shard> wave : shards.waves(waveImages(s))) {
+                List<List<ShardCatalog.Shard>> shardWaves = shards.waves(waveImages(s, tables));
+                for (int w = 0; w < shardWaves.size(); w++) {
+                    List<ShardCatalog.Shard> wave = shardWaves.get(w);
+                    int index = w + 1;
                     waves.add(new Wave(() -> run.work(wave).mapPartitions(shardTask, Encoders.row(MaskSchema.MASKS)),
-                            wave.size() + " shards, one per task", () -> run.record(wave, plan, s, runId, runDate)));
+                            wave.size() + " shards, one per task",
+                            () -> run.record(tables, wave, index, plan, runId, runDate)));
                 }
                 listed = shards.skippedSamples();
                 processing = -1; // a shard's samples are known once it is read
@@ -207,11 +217,11 @@ public final class SegmentJob {
                 boolean cache = InputCatalog.cacheable(s);
                 inputs = SourceFingerprints.fill(listing, conf);
                 inputs = cache ? inputs.persist(StorageLevel.MEMORY_AND_DISK()) : inputs;
-                todo = IncrementalFilter.apply(spark, inputs, plan, s);
+                todo = IncrementalFilter.apply(spark, tables, inputs, plan, s);
                 todo = cache ? todo.persist(StorageLevel.MEMORY_AND_DISK()) : todo;
                 listed = inputs.count();
                 processing = todo.count();
-                int n = processing == 0 ? 0 : (int) Math.min(10_000, (processing + waveImages(s) - 1) / waveImages(s));
+                int n = processing == 0 ? 0 : (int) Math.min(10_000, (processing + waveImages(s, tables) - 1) / waveImages(s, tables));
                 long perWave = n == 0 ? 0 : (processing + n - 1) / n;
                 int partitions = e.partitions() != null ? e.partitions()
                         : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
@@ -237,18 +247,19 @@ public final class SegmentJob {
                     Math.max(0, processing), 0, 0, 0, 0, 0, 0, plan.modelId(), plan.weightsSha256(),
                     plan.queries().stream().map(v -> v.vocabulary()).toList(), Provenances.runSettingsJson(plan, s),
                     provenance.codeVersion());
-            RunsTable.write(spark, run, s, conf.value());
+            RunsTable.write(spark, tables, run, s, conf.value());
             interruption.running(run);
 
             if (!waves.isEmpty()) {
-                run = segment(s, waves, processing, run, conf, done, terminal, lease, interruption);
+                run = segment(s, tables, waves, processing, run, conf, done, terminal, lease, interruption);
             }
             if (todo != null) {
                 todo.unpersist();
             }
-            deleteQuietly(s.output().uri() + "/" + ATTEMPTS); // under the lease: no other run's notes are live
+            // under the lease no other run's notes are live; without it, only this run's are ours to delete
+            deleteQuietly(s.output().lease() ? s.output().uri() + "/" + ATTEMPTS : attemptLog(s, runId));
 
-            long[] counts = waves.isEmpty() ? new long[2] : statistics(s, runId, conf);
+            long[] counts = waves.isEmpty() ? new long[2] : statistics(s, tables, runId, conf);
             if (shards != null) {
                 long read = counts[0] + counts[1];
                 run = run.withListing(shards.skippedSamples() + samplesSkipped.value() + read,
@@ -256,15 +267,15 @@ public final class SegmentJob {
             }
             describe("error budget");
             long outstanding = shards != null
-                    ? IncrementalFilter.outstandingFailures(spark, shards.sources(), "source", plan, s)
-                    : IncrementalFilter.outstandingFailures(spark, inputs.select("uri"), "uri", plan, s);
+                    ? IncrementalFilter.outstandingFailures(spark, tables, shards.sources(), "source", plan)
+                    : IncrementalFilter.outstandingFailures(spark, tables, inputs.select("uri"), "uri", plan);
             if (inputs != null) {
                 inputs.unpersist();
             }
             double wall = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
             run = RunsTable.finish(run.withCounts(counts[0], counts[1], outstanding, loads.value(), wall)
                     .with(RunsTable.RUNNING, null, Instant.now(), run.wavesCommitted()), s.output().maxErrorRate());
-            RunsTable.write(spark, run, s, conf.value());
+            RunsTable.write(spark, tables, run, s, conf.value());
             interruption.finished();
             return run;
         }
@@ -278,11 +289,11 @@ public final class SegmentJob {
     }
 
     /** Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace. */
-    private long waveImages(JobSettings s) {
+    private long waveImages(JobSettings s, ResultTables tables) {
         if (s.execution().commitEvery() != null) {
             return s.execution().commitEvery();
         }
-        double perSecond = RunsTable.lastPace(spark, s);
+        double perSecond = RunsTable.lastPace(tables);
         if (perSecond <= 0) {
             perSecond = 0.5 * spark.sparkContext().defaultParallelism(); // a CPU core does ViT-B/16 at ~0.5 images/s
         }
@@ -293,7 +304,7 @@ public final class SegmentJob {
      * Runs the waves in order; each is its own Spark write job, so its rows are committed (and recorded in
      * {@code runs}) before the next wave starts. {@code processing}: images to do, or -1 when not known (shards).
      */
-    private RunRecord segment(JobSettings s, List<Wave> waves, long processing, RunRecord run,
+    private RunRecord segment(JobSettings s, ResultTables tables, List<Wave> waves, long processing, RunRecord run,
                               Broadcast<HadoopConf> conf, LongAccumulator done, PrintWriter terminal,
                               OutputLease lease, RunInterruption interruption) throws IOException {
         SparkContext sc = spark.sparkContext();
@@ -310,15 +321,13 @@ public final class SegmentJob {
                 Wave wave = waves.get(w);
                 describe("segment wave " + (w + 1) + "/" + waves.size() + " ("
                         + (processing >= 0 ? processing + " images in all, " : "") + wave.tasks() + ")");
-                // the shuffle leaves the segmentation's parallelism alone and lets adaptive execution size the files
-                wave.masks().get().repartition().write().mode(SaveMode.Append).partitionBy("run_date")
-                        .parquet(s.table("masks"));
+                tables.commitMasks(wave.masks().get(), run.runId(), w + 1);
                 if (wave.committed() != null) {
                     wave.committed().run();
                 }
                 run = run.with(RunsTable.RUNNING, null, Instant.now(), w + 1);
                 if (w + 1 < waves.size()) {
-                    RunsTable.write(spark, run, s, conf.value());
+                    RunsTable.write(spark, tables, run, s, conf.value());
                 }
                 interruption.running(run);
                 LOG.info("run {}: wave {}/{} committed", run.runId(), w + 1, waves.size());
@@ -340,15 +349,14 @@ public final class SegmentJob {
      * {@code class_stats} (and label exports, when asked) of one run's rows, all its waves: this run's at its end,
      * or a dead run's committed waves. Returns its images ok and failed.
      */
-    private long[] statistics(JobSettings s, String runId, Broadcast<HadoopConf> conf) throws IOException {
+    private long[] statistics(JobSettings s, ResultTables tables, String runId, Broadcast<HadoopConf> conf)
+            throws IOException {
         describe("class statistics of run " + runId);
-        Dataset<Row> runMasks = spark.read().schema(MaskSchema.MASKS).parquet(s.table("masks"))
-                .where(col("run_id").equalTo(lit(runId)));
+        Dataset<Row> runMasks = tables.read("masks", MaskSchema.MASKS).where(col("run_id").equalTo(lit(runId)));
         Row counts = runMasks.agg(
                 countDistinct(when(col("status").equalTo(lit(MaskSchema.OK)), col("uri"))),
                 countDistinct(when(col("status").equalTo(lit(MaskSchema.ERROR)), col("uri")))).first();
-        ClassStatsTable.of(runMasks).coalesce(1).write().mode(SaveMode.Append).partitionBy("run_date")
-                .parquet(s.table("class_stats"));
+        tables.append("class_stats", ClassStatsTable.of(runMasks), runId, 0);
         if (s.output().exportLabels()) {
             describe("export labels of run " + runId);
             LabelExport.write(runMasks, s, runId, conf);
@@ -369,10 +377,4 @@ public final class SegmentJob {
         }
     }
 
-    private void deleteOutputs(JobSettings s) throws IOException {
-        for (String table : TABLES) {
-            Path path = new Path(s.table(table));
-            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
-        }
-    }
 }

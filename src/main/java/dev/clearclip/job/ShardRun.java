@@ -9,7 +9,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -81,9 +80,10 @@ final class ShardRun {
         this.done = done;
     }
 
-    static ShardRun plan(SparkSession spark, List<ShardCatalog.Shard> shards, PipelinePlan plan, JobSettings s) {
+    static ShardRun plan(SparkSession spark, ResultTables tables, List<ShardCatalog.Shard> shards, PipelinePlan plan,
+                         JobSettings s) {
         Map<String, long[]> finished = new HashMap<>();
-        long[] history = finished(spark, plan, s, finished);
+        long[] history = finished(tables, plan, s, finished);
         List<ShardCatalog.Shard> todo = new ArrayList<>();
         long skippedSamples = 0;
         for (ShardCatalog.Shard shard : shards) {
@@ -97,7 +97,7 @@ final class ShardRun {
         long perSample = history[1] > 0 && history[0] > 0 ? Math.max(1, history[0] / history[1])
                 : DEFAULT_BYTES_PER_SAMPLE;
         return new ShardRun(spark, shards, todo, skippedSamples, perSample,
-                todo.isEmpty() ? null : IncrementalFilter.done(spark, plan, s));
+                todo.isEmpty() ? null : IncrementalFilter.done(spark, tables, plan, s));
     }
 
     /**
@@ -105,12 +105,12 @@ final class ShardRun {
      * vocabulary of this run under its rerun key; returns (bytes, samples) of the records that know their bytes, for
      * sizing waves.
      */
-    private static long[] finished(SparkSession spark, PipelinePlan plan, JobSettings s, Map<String, long[]> finished) {
-        String table = s.table("shards");
-        if (s.output().overwrite() || !IncrementalFilter.exists(spark, table)) {
+    private static long[] finished(ResultTables tables, PipelinePlan plan, JobSettings s,
+                                   Map<String, long[]> finished) {
+        if (s.output().overwrite() || !tables.exists("shards")) {
             return new long[2];
         }
-        Dataset<Row> records = spark.read().schema(RECORDS).parquet(table)
+        Dataset<Row> records = tables.read("shards", RECORDS)
                 .join(currentKey(plan), col("vocabulary_sha256").equalTo(col("current_sha256"))
                         .and(col("settings_hash").equalTo(col("current_settings_hash"))))
                 .where(col("weights_sha256").equalTo(lit(plan.weightsSha256())));
@@ -215,7 +215,8 @@ final class ShardRun {
      * Appends the records of a committed wave's shards, computed from {@code masks} (every run's rows of these
      * shards under this run's key): samples seen, samples without an ok row, samples not settled (retryable).
      */
-    void record(List<ShardCatalog.Shard> wave, PipelinePlan plan, JobSettings s, String runId, String runDate) {
+    void record(ResultTables tables, List<ShardCatalog.Shard> wave, int waveIndex, PipelinePlan plan, String runId,
+                String runDate) {
         spark.sparkContext().setJobDescription("clearclip: record " + wave.size() + " shards");
         List<Row> rows = new ArrayList<>(wave.size());
         for (ShardCatalog.Shard shard : wave) {
@@ -226,20 +227,20 @@ final class ShardRun {
         Column ok = col("status").equalTo(lit(MaskSchema.OK));
         Column settledError = col("status").equalTo(lit(MaskSchema.ERROR))
                 .and(not(col("retryable").eqNullSafe(lit(true))));
-        Dataset<Row> perSample = IncrementalFilter.sameKey(spark, s.table("masks"), plan)
+        Dataset<Row> perSample = IncrementalFilter.sameKey(spark, tables, plan)
                 .join(read, "source")
                 .where(col("key").isNull().or(col("source_fingerprint").isNull()).or(col("source_fingerprint")
                         .equalTo(concat(col("fingerprint"), lit("#"), col("key")))))
                 .groupBy(col("source"), col("vocabulary_sha256"), col("current_settings_hash"), col("uri"))
                 .agg(max(when(ok, 1).otherwise(0)).as("ok"), max(when(ok.or(settledError), 1).otherwise(0))
                         .as("settled"));
-        perSample.groupBy("source", "vocabulary_sha256", "current_settings_hash")
+        tables.append("shards", perSample.groupBy("source", "vocabulary_sha256", "current_settings_hash")
                 .agg(count("*").as("samples"), sum(lit(1).minus(col("ok"))).cast("long").as("errors"),
                         sum(lit(1).minus(col("settled"))).cast("long").as("unsettled"))
                 .join(read, "source")
                 .select(col("source"), col("fingerprint"), col("bytes"), lit(plan.weightsSha256()).as("weights_sha256"),
                         col("vocabulary_sha256"), col("current_settings_hash").as("settings_hash"), col("samples"),
-                        col("errors"), col("unsettled"), lit(runId).as("run_id"), lit(runDate).as("run_date"))
-                .coalesce(1).write().mode(SaveMode.Append).parquet(s.table("shards"));
+                        col("errors"), col("unsettled"), lit(runId).as("run_id"), lit(runDate).as("run_date")),
+                runId, waveIndex);
     }
 }

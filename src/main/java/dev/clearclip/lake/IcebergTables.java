@@ -62,13 +62,18 @@ public final class IcebergTables implements AutoCloseable {
                 ? current : current + "," + EXTENSIONS;
     }
 
-    /** Registers the target's catalog in {@code spark} (warehouse case) and creates the namespace if missing. */
-    public static IcebergTables open(SparkSession spark, Target target) {
+    /** Refuses a session created without Iceberg's SQL extensions, naming the setting. */
+    public static void requireExtensions(SparkSession spark) {
         if (!Spark3Util.extensionsEnabled(spark)) {
             throw new IllegalStateException("the Spark session lacks Iceberg's SQL extensions (MERGE, CALL): create "
                     + "it with spark.sql.extensions=" + EXTENSIONS + " (IcebergTables.sessionSettings()); "
                     + "extensions cannot be added to a running session");
         }
+    }
+
+    /** Registers the target's catalog in {@code spark} (warehouse case) and creates the namespace if missing. */
+    public static IcebergTables open(SparkSession spark, Target target) {
+        requireExtensions(spark);
         IcebergTables tables = new IcebergTables(spark, target);
         String prefix = "spark.sql.catalog." + target.catalogName();
         if (target.isWarehouse()) {
@@ -80,7 +85,19 @@ public final class IcebergTables implements AutoCloseable {
         } else {
             checkUserCatalog(spark, target, prefix);
         }
-        spark.sql("CREATE NAMESPACE IF NOT EXISTS " + target.catalogName() + "." + target.namespace());
+        String create = "CREATE NAMESPACE IF NOT EXISTS " + target.catalogName() + "." + target.namespace();
+        try {
+            spark.sql(create);
+        } catch (RuntimeException e) {
+            // two runs starting together on a fresh catalog: both saw no namespace, one insert lost; now it exists
+            try {
+                spark.sql(create);
+            } catch (RuntimeException again) {
+                tables.close();
+                again.addSuppressed(e);
+                throw again;
+            }
+        }
         return tables;
     }
 
@@ -157,8 +174,30 @@ public final class IcebergTables implements AutoCloseable {
      * {@link #WAVE}.
      */
     public WaveCommit mergeWave(String table, Dataset<Row> rows, List<String> keyColumns, String runId, int wave) {
-        return new WaveMerge(spark, target.qualified(table), load(table), keyColumns, runId, wave)
+        return mergeWave(table, rows, keyColumns, null, runId, wave);
+    }
+
+    /**
+     * As {@link #mergeWave(String, Dataset, List, String, int)}, but a table row meeting {@code replaceWhen} (SQL on
+     * the table's row as {@code t}, e.g. {@code t.status <> 'ok'}) is replaced by the wave's row with its key.
+     */
+    public WaveCommit mergeWave(String table, Dataset<Row> rows, List<String> keyColumns, String replaceWhen,
+                                String runId, int wave) {
+        return new WaveMerge(spark, target.qualified(table), load(table), keyColumns, runId, wave, replaceWhen)
                 .commit(table, rows);
+    }
+
+    /** Whether {@code table} exists in the target's namespace. */
+    public boolean exists(String table) {
+        return Spark3Util.loadIcebergCatalog(spark, target.catalogName())
+                .tableExists(TableIdentifier.of(target.namespace(), table));
+    }
+
+    /** Deletes every row of {@code table} (when it exists) in one commit: {@code --overwrite}, auditable. */
+    public void deleteAll(String table, String runId) {
+        if (exists(table)) {
+            withCommitProperties(runId, 0, () -> spark.sql("DELETE FROM " + target.qualified(table)));
+        }
     }
 
     /** Appends {@code rows} to {@code table} in one commit carrying {@link #RUN_ID} and {@link #WAVE}. */

@@ -46,8 +46,14 @@ final class WaveMerge {
     private final List<String> keys;
     private final String runId;
     private final int wave;
+    private final String replaceWhen;
 
-    WaveMerge(SparkSession spark, String name, Table table, List<String> keys, String runId, int wave) {
+    /**
+     * {@code replaceWhen}: a condition on the table's row ({@code t.}) under which a staged row with its key replaces
+     * it (for example an error row that this wave redid), or null: a key present is never touched.
+     */
+    WaveMerge(SparkSession spark, String name, Table table, List<String> keys, String runId, int wave,
+              String replaceWhen) {
         if (keys == null || keys.isEmpty()) {
             throw new IllegalArgumentException("mergeWave on " + name + ": no key columns");
         }
@@ -61,6 +67,7 @@ final class WaveMerge {
         this.keys = List.copyOf(keys);
         this.runId = runId;
         this.wave = wave;
+        this.replaceWhen = replaceWhen;
     }
 
     WaveCommit commit(String tableName, Dataset<Row> rows) {
@@ -91,7 +98,10 @@ final class WaveMerge {
                 spark.read().schema(schema).parquet(staging.toString()).createOrReplaceTempView(view);
                 // the staged rows whose key the table lacks (in the SQL text: Spark 4.1 cannot plan a MERGE whose
                 // source is a temp view over the target table)
-                String fresh = "(SELECT s.* FROM " + view + " s LEFT ANTI JOIN " + name + " t ON " + onKeys(keys) + ")";
+                String settled = replaceWhen == null ? name
+                        : "(SELECT * FROM " + name + " t WHERE NOT (" + replaceWhen + "))";
+                String fresh = "(SELECT s.* FROM " + view + " s LEFT ANTI JOIN " + settled + " t ON " + onKeys(keys)
+                        + ")";
                 // no new key: nothing to commit, and no snapshot that rewrites files for nothing
                 if (spark.sql("SELECT 1 FROM " + fresh + " f LIMIT 1").isEmpty()) {
                     deleteStaging(staging);
@@ -99,7 +109,8 @@ final class WaveMerge {
                     return committedSince(before, tableName, attempt)
                             .orElse(new WaveCommit(tableName, runId, wave, 0, attempt, OptionalLong.empty()));
                 }
-                IcebergTables.withCommitProperties(runId, wave, () -> spark.sql(mergeSql(name, keys, fresh)));
+                IcebergTables.withCommitProperties(runId, wave,
+                        () -> spark.sql(mergeSql(name, keys, fresh, replaceWhen)));
                 WaveCommit done = committedSince(before, tableName, attempt).orElseThrow(() ->
                         new IllegalStateException("the MERGE of wave " + wave + " of run " + runId + " into " + name
                                 + " returned, but no new snapshot carries its run id and wave"));
@@ -121,11 +132,14 @@ final class WaveMerge {
     /**
      * An insert-only MERGE is planned by Spark as a plain append, which Iceberg commits without any conflict check, so
      * two racing writers would both add the key. The never-true MATCHED clause keeps it a copy-on-write MERGE, whose
-     * commit is validated against data added since its scan.
+     * commit is validated against data added since its scan. With {@code replaceWhen}, matched rows meeting it are
+     * replaced by the staged ones.
      */
-    static String mergeSql(String name, List<String> keys, String source) {
-        return "MERGE INTO " + name + " t USING " + source + " s ON " + onKeys(keys)
-                + " WHEN MATCHED AND FALSE THEN DELETE WHEN NOT MATCHED THEN INSERT *";
+    static String mergeSql(String name, List<String> keys, String source, String replaceWhen) {
+        String matched = replaceWhen == null ? " WHEN MATCHED AND FALSE THEN DELETE"
+                : " WHEN MATCHED AND (" + replaceWhen + ") THEN UPDATE SET *";
+        return "MERGE INTO " + name + " t USING " + source + " s ON " + onKeys(keys) + matched
+                + " WHEN NOT MATCHED THEN INSERT *";
     }
 
     /** This wave's commit among the snapshots after {@code before} (null: the table had none). */

@@ -76,7 +76,7 @@ class IcebergTablesTest {
             assertEquals(6, first.rowsAdded());
             assertTrue(first.snapshotId().isPresent());
             String plan = spark.sql("EXPLAIN " + WaveMerge.mergeSql(lake.target().qualified("masks"), KEYS,
-                    "(SELECT * FROM " + lake.target().qualified("masks") + ")")).first().getString(0);
+                    "(SELECT * FROM " + lake.target().qualified("masks") + ")", null)).first().getString(0);
             assertTrue(plan.contains("ReplaceData") && !plan.contains("AppendData"),
                     "a copy-on-write MERGE, validated at commit, not the unchecked append Spark makes of an "
                             + "insert-only MERGE: " + plan);
@@ -118,6 +118,27 @@ class IcebergTablesTest {
         }
         assertFalse(spark.conf().contains("spark.sql.catalog." + Target.warehouse(wh, "clearclip", true)
                 .catalogName()), "close() takes back the catalog settings open() made");
+    }
+
+    @Test
+    void aRedoneErrorRowIsReplacedButAnOkRowNeverIs() {
+        try (IcebergTables lake = IcebergTables.open(spark, Target.warehouse(warehouse("wh-redo"), "clearclip", true))) {
+            lake.ensureTable("masks", MASKS, TableLayout.byDayAndKey("processed_at", "key", 4));
+            String redo = "t.status <> 'ok'";
+            Dataset<Row> errors = LakeTestSupport.masks(spark, MASKS, "run-a", 0, 4)
+                    .withColumn("status", org.apache.spark.sql.functions.lit("error"));
+            lake.mergeWave("masks", errors, KEYS, redo, "run-a", 0);
+            lake.mergeWave("masks", LakeTestSupport.masks(spark, MASKS, "run-b", 0, 4), KEYS, redo, "run-b", 0);
+            Dataset<Row> now = lake.read("masks");
+            assertEquals(4, now.count(), "one row per key");
+            assertEquals(4, now.where("status = 'ok' AND run_id = 'run-b'").count(), "the redone rows replaced them");
+            long snapshots = spark.sql("SELECT * FROM " + lake.target().qualified("masks") + ".snapshots").count();
+            lake.mergeWave("masks", errors.withColumn("run_id", org.apache.spark.sql.functions.lit("run-c")), KEYS,
+                    redo, "run-c", 0);
+            assertEquals(4, lake.read("masks").where("status = 'ok'").count(), "an error never replaces an ok row");
+            assertEquals(snapshots, spark.sql("SELECT * FROM " + lake.target().qualified("masks") + ".snapshots")
+                    .count(), "and nothing is committed for it");
+        }
     }
 
     @Test
