@@ -57,9 +57,13 @@ public final class MasksTable {
         this.columns = columns;
     }
 
-    /** The job's own {@code masks}, read with its schema: a folder a crashed first run left empty reads as no rows. */
+    /**
+     * The job's own {@code masks}: a Parquet folder read with its schema (a folder a crashed first run left empty
+     * reads as no rows), an Iceberg table folder, or a catalog table ({@link dev.clearclip.lake.LakeTables}).
+     */
     public static MasksTable read(SparkSession spark, String uri) {
-        return new MasksTable(spark.read().schema(dev.clearclip.spark.MaskSchema.MASKS).parquet(uri), Columns.DEFAULT);
+        return new MasksTable(dev.clearclip.lake.LakeTables.read(spark, uri, dev.clearclip.spark.MaskSchema.MASKS),
+                Columns.DEFAULT);
     }
 
     /** all rows in the canonical columns, one per (image, vocabulary, run) as written */

@@ -207,7 +207,8 @@ public final class RenderCommand implements Callable<Integer> {
                     + "overlays, error rows.")
     static final class Report extends Sub {
         @Option(names = "--tables", required = true, paramLabel = "URI",
-                description = "the job's --output (holding masks, class_stats, runs)")
+                description = "the job's tables: its --output (Parquet), an Iceberg warehouse's namespace folder "
+                        + "(<warehouse>/<namespace>), or a catalog namespace (catalog.namespace)")
         String tables;
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for the pages")
         String out;

@@ -1,5 +1,6 @@
 package dev.clearclip.render;
 
+import dev.clearclip.lake.LakeTables;
 import dev.clearclip.eval.MasksTable;
 import dev.clearclip.output.Palette;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -42,7 +42,8 @@ public final class RunReports {
                 .as(Encoders.STRING()).collectAsList();
         for (String r : requested) {
             if (!all.contains(r)) {
-                throw new IllegalArgumentException("run '" + r + "' is not in " + tables + "/masks (runs: "
+                throw new IllegalArgumentException("run '" + r + "' is not in " + LakeTables.child(tables, "masks")
+                        + " (runs: "
                         + String.join(", ", all) + ")");
             }
         }
@@ -56,7 +57,7 @@ public final class RunReports {
     public ReportPage page(String runId, int overlays) throws IOException {
         MasksTable masks = masks();
         Dataset<Row> run = masks.rows().where(col(MasksTable.RUN_ID).equalTo(lit(runId)));
-        Dataset<Row> stats = exists("class_stats") ? spark.read().parquet(tables + "/class_stats") : null;
+        Dataset<Row> stats = exists("class_stats") ? LakeTables.read(spark, LakeTables.child(tables, "class_stats"), null) : null;
         List<ReportPage.Section> sections = new ArrayList<>();
         for (String v : run.select(MasksTable.VOCABULARY).distinct().orderBy(MasksTable.VOCABULARY)
                 .as(Encoders.STRING()).collectAsList()) {
@@ -79,7 +80,7 @@ public final class RunReports {
     private Map<String, String> summary(String runId, Dataset<Row> run) throws IOException {
         Map<String, String> s = new LinkedHashMap<>();
         if (exists("runs")) {
-            Dataset<Row> runs = spark.read().parquet(tables + "/runs").where(col("run_id").equalTo(lit(runId)));
+            Dataset<Row> runs = LakeTables.read(spark, LakeTables.child(tables, "runs"), null).where(col("run_id").equalTo(lit(runId)));
             if (java.util.Arrays.asList(runs.columns()).contains("updated_at")) {
                 runs = runs.orderBy(col("updated_at").desc_nulls_last()); // a run's newest row is its state
             }
@@ -126,11 +127,10 @@ public final class RunReports {
             new com.fasterxml.jackson.databind.ObjectMapper();
 
     private MasksTable masks() {
-        return MasksTable.read(spark, tables + "/masks");
+        return MasksTable.read(spark, LakeTables.child(tables, "masks"));
     }
 
-    private boolean exists(String table) throws IOException {
-        Path p = new Path(tables + "/" + table);
-        return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    private boolean exists(String table) {
+        return LakeTables.exists(spark, LakeTables.child(tables, table));
     }
 }
