@@ -45,7 +45,8 @@ public final class Main implements Runnable {
             SegmentCommand::new,
             BenchCommand::new,
             dev.clearclip.eval.EvaluateCommand::new,
-            dev.clearclip.render.RenderCommand::new);
+            dev.clearclip.render.RenderCommand::new,
+            CompactCommand::new);
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces of errors")
     boolean verbose;

@@ -122,6 +122,19 @@ class SegmentJobIcebergTest {
         masks.snapshots().forEach(after::add);
         assertEquals(snapshots.size(), after.size(), "a rerun commits nothing to masks");
         assertTrue(again.out().contains("skipped 8"), again.out());
+
+        int compacted = new picocli.CommandLine(new dev.clearclip.cli.CompactCommand()).execute("--output",
+                out.toUri().toString(), "--expire-older-than", "0", "--min-input-files", "2");
+        assertEquals(0, compacted);
+        masks.refresh();
+        List<Record> compactedRows = new ArrayList<>();
+        try (CloseableIterable<Record> it = IcebergGenerics.read(masks).build()) {
+            it.forEach(compactedRows::add);
+        }
+        assertEquals(8, compactedRows.size(), "compaction keeps every row");
+        List<Snapshot> left = new ArrayList<>();
+        masks.snapshots().forEach(left::add);
+        assertEquals(1, left.size(), "snapshots older than 0 days expired, the newest kept");
         catalog.close();
     }
 
