@@ -128,6 +128,47 @@ class SegmentJobCrashIT {
         assertEquals("abandoned", runStates(out).get("term-a"));
     }
 
+    @Test
+    void icebergTablesAfterAKilledDriverHoldEachImageOnce() throws Exception {
+        Path out = dir.resolve("out-ice");
+        Process first = segment("ice-a", out, "--run-id", "ice-a", "--commit-every", "4", "--lease-timeout", "10",
+                "--table-format", "iceberg");
+        await("the first wave's commit", () -> contains(out.resolve("runs_json/ice-a.json"),
+                "\"waves_committed\" : 1"), first, "ice-a");
+        first.destroyForcibly();
+        assertTrue(first.waitFor(1, TimeUnit.MINUTES));
+        Thread.sleep(11_000); // the dead run's lease is stale for the rerun
+        Process rerun = segment("ice-b", out, "--run-id", "ice-b", "--lease-timeout", "10", "--table-format",
+                "iceberg");
+        assertTrue(rerun.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, rerun.exitValue(), log("ice-b"));
+
+        try (org.apache.iceberg.hadoop.HadoopCatalog catalog = new org.apache.iceberg.hadoop.HadoopCatalog(
+                new org.apache.hadoop.conf.Configuration(), out.toUri().toString())) {
+            var masks = catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.of("clearclip", "masks"));
+            Map<String, Integer> seen = new HashMap<>();
+            Map<String, Integer> byRun = new HashMap<>();
+            try (var rows = org.apache.iceberg.data.IcebergGenerics.read(masks).build()) {
+                for (org.apache.iceberg.data.Record r : rows) {
+                    seen.merge((String) r.getField("uri"), 1, Integer::sum);
+                    byRun.merge((String) r.getField("run_id"), 1, Integer::sum);
+                    assertEquals("ok", r.getField("status"));
+                }
+            }
+            assertEquals(IMAGES, seen.size(), "every input: " + seen.keySet());
+            assertTrue(seen.values().stream().allMatch(n -> n == 1), "no duplicates: " + seen);
+            assertTrue(byRun.getOrDefault("ice-a", 0) >= 4, "the killed run's committed waves stay: " + byRun);
+            var runs = catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.of("clearclip", "runs"));
+            List<String> states = new ArrayList<>();
+            try (var rows = org.apache.iceberg.data.IcebergGenerics.read(runs).build()) {
+                for (org.apache.iceberg.data.Record r : rows) {
+                    states.add(r.getField("run_id") + ":" + r.getField("status"));
+                }
+            }
+            assertTrue(states.contains("ice-a:abandoned") && states.contains("ice-b:succeeded"), states.toString());
+        }
+    }
+
     private static void assertEveryImageOnce(Path out) throws IOException {
         Map<String, Integer> seen = new HashMap<>();
         for (Group g : JobTestSupport.readWithoutSpark(out.resolve("masks"))) {

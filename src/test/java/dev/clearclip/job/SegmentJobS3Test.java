@@ -39,7 +39,11 @@ class SegmentJobS3Test {
         for (Map.Entry<String, byte[]> f : TestImages.corpus().entrySet()) {
             s3.put("images", "corpus/" + f.getKey(), f.getValue());
         }
-        spark = JobTestSupport.localSession("SegmentJobS3Test");
+        SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("SegmentJobS3Test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "4");
+        dev.clearclip.lake.IcebergTables.sessionSettings().forEach(b::config); // for the Iceberg case only
+        spark = b.getOrCreate();
         s3.configure(spark.sparkContext().hadoopConfiguration());
     }
 
@@ -186,5 +190,31 @@ class SegmentJobS3Test {
         assertEquals(0, r.exit(), r.err());
         assertEquals(0, fs.listMultipartUploads("orphans/").size(), "aborted by the next run on that output");
         assertEquals(1, fs.listMultipartUploads("not-ours/").size(), "another output's upload is left alone");
+    }
+
+    @Test
+    void icebergTablesInAWarehouseOnS3AreWrittenOnceAndARerunAddsNothing() {
+        String out = "s3a://lake/warehouse";
+        String[] args = {"--input", "s3a://images/corpus/", "--recursive", "--output", out, "--model",
+                JobTestSupport.MODEL, "--resize-short", "224", "--crop", "224", "--stride", "112", "--classes",
+                JobTestSupport.VOC, "--max-pixels", "40000", "--run-id", "ice-s3", "--table-format", "iceberg",
+                "--commit-every", "4"};
+        JobTestSupport.Result r = JobTestSupport.segment(args);
+        assertEquals(0, r.exit(), r.err());
+        Dataset<Row> masks = dev.clearclip.eval.MasksTable.read(spark, out + "/clearclip/masks").rows();
+        assertEquals(8, masks.count(), "8 images, each once");
+        assertEquals(8, masks.select("uri").distinct().count());
+        // the reader above registered the warehouse's catalog under the job's name for it
+        String snapshotsTable = dev.clearclip.lake.Target.warehouse(out, "clearclip", true).qualified("masks")
+                + ".snapshots";
+        long snapshots = spark.table(snapshotsTable).count();
+        assertTrue(snapshots >= 1 && snapshots <= 2, "8 images in waves of 4: " + snapshots);
+
+        args[args.length - 5] = "ice-s3-again";
+        JobTestSupport.Result again = JobTestSupport.segment(args);
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(8, dev.clearclip.eval.MasksTable.read(spark, out + "/clearclip/masks").rows().count());
+        spark.catalog().refreshTable(snapshotsTable.replace(".snapshots", ""));
+        assertEquals(snapshots, spark.table(snapshotsTable).count(), "the rerun committed nothing to masks");
     }
 }
