@@ -70,6 +70,47 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theCronJobRunsTheJobAndRetriesOnlyWhatARetryCanFix() {
+        Map<String, Object> cron = kubernetesDocuments().stream().filter(d -> "CronJob".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        Map<String, Object> cronSpec = map(cron, "spec");
+        assertEquals("Forbid", cronSpec.get("concurrencyPolicy"));
+        Map<String, Object> job = map(map(cronSpec, "jobTemplate"), "spec");
+        Map<String, Object> pod = map(map(job, "template"), "spec");
+        assertEquals("Never", pod.get("restartPolicy"), "podFailurePolicy needs restartPolicy Never");
+        List<Map<String, Object>> rules = list(map(job, "podFailurePolicy"), "rules");
+        Map<String, Object> failJob = rules.stream().filter(r -> "FailJob".equals(r.get("action"))).findFirst()
+                .orElseThrow();
+        Map<String, Object> codes = map(failJob, "onExitCodes");
+        assertEquals("In", codes.get("operator"));
+        // the exit statuses SegmentJob defines: budget, refused and lease held end the Job; an error stopping the
+        // run is retried
+        assertEquals(List.of(dev.clearclip.job.SegmentJob.RUN_FAILED, dev.clearclip.job.SegmentJob.REFUSED,
+                dev.clearclip.job.SegmentJob.LEASE_HELD), list(codes, "values"));
+        assertFalse(list(codes, "values").contains(dev.clearclip.job.SegmentJob.RUN_ERROR));
+        assertTrue(((Number) job.get("backoffLimit")).intValue() >= 1, "exit 4 is retried");
+
+        List<Map<String, Object>> containers = list(pod, "containers");
+        assertEquals(1, containers.size());
+        Map<String, Object> driver = containers.get(0);
+        assertEquals(codes.get("containerName"), driver.get("name"));
+        assertEquals(List.of("/opt/spark/bin/spark-submit"), list(driver, "command"));
+        List<String> args = list(driver, "args");
+        assertEquals("client", args.get(args.indexOf("--deploy-mode") + 1), "the driver's exit status is the pod's");
+        Submission s = Submission.fromSparkSubmit("CronJob " + name(cron), args);
+        assertEquals("local://" + DockerfileTest.JOB_JAR_IN_IMAGE, s.jar());
+        Map<String, String> nonKubernetes = new LinkedHashMap<>();
+        s.conf().forEach((k, v) -> {
+            if (!k.startsWith("spark.kubernetes.")) {
+                nonKubernetes.put(k, v);
+            }
+        });
+        assertEquals(List.of(), SubmissionChecks.problems(new Submission(s.where(), s.mainClass(), s.jar(), s.args(),
+                nonKubernetes)));
+        assertFalse(s.args().contains("--overwrite"), "the daily run is incremental");
+    }
+
+    @Test
     void credentialsComeFromSecretsNeverInline() {
         for (Map<String, Object> doc : kubernetesDocuments()) {
             Map<String, Object> spec = applicationSpec(doc);
