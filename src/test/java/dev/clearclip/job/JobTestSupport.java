@@ -45,9 +45,20 @@ final class JobTestSupport {
     }
 
     static SparkSession localSession(String name) {
+        return builder(name).getOrCreate();
+    }
+
+    /** With Iceberg's SQL extensions, which must be there when the session is made (for --table-format iceberg). */
+    static SparkSession icebergSession(String name) {
+        SparkSession.Builder b = builder(name);
+        dev.clearclip.lake.IcebergTables.sessionSettings().forEach(b::config);
+        return b.getOrCreate();
+    }
+
+    private static SparkSession.Builder builder(String name) {
         return SparkSession.builder().master("local[2]").appName(name)
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+                .config("spark.sql.shuffle.partitions", "4");
     }
 
     record Result(int exit, String out, String err) {

@@ -20,7 +20,7 @@ import java.util.List;
  * A real S3-compatible server (s3proxy, filesystem backend) as a child process on 127.0.0.1, with dummy keys.
  * Its own process so its Jetty never meets Spark's. Objects are put through S3, never copied into its folder.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
     static final String ACCESS = "test-access-key";
     static final String SECRET = "test-secret-never-logged";
@@ -31,7 +31,7 @@ final class S3ProxyServer implements AutoCloseable {
     private final Path props;
     private Process process;
 
-    S3ProxyServer(Path dir) throws IOException, InterruptedException {
+    public S3ProxyServer(Path dir) throws IOException, InterruptedException {
         port = freePort();
         Path data = Files.createDirectories(dir.resolve("s3data"));
         this.dir = dir;
@@ -79,11 +79,11 @@ final class S3ProxyServer implements AutoCloseable {
         launch();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         client.createBucket(b -> b.bucket(bucket));
     }
 
@@ -92,7 +92,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** S3A settings for this server: path-style, plain http, static dummy keys. */
-    void configure(Configuration conf) {
+    public void configure(Configuration conf) {
         conf.set("fs.s3a.endpoint", endpoint());
         conf.set("fs.s3a.endpoint.region", "us-east-1");
         conf.setBoolean("fs.s3a.path.style.access", true);

@@ -52,11 +52,7 @@ class SegmentJobIcebergTest {
             Files.createDirectories(p.getParent());
             Files.write(p, f.getValue());
         }
-        SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("SegmentJobIcebergTest")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "4");
-        IcebergTables.sessionSettings().forEach(b::config);
-        spark = b.getOrCreate();
+        spark = JobTestSupport.icebergSession("SegmentJobIcebergTest");
     }
 
     @AfterAll

@@ -39,11 +39,7 @@ class SegmentJobS3Test {
         for (Map.Entry<String, byte[]> f : TestImages.corpus().entrySet()) {
             s3.put("images", "corpus/" + f.getKey(), f.getValue());
         }
-        SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("SegmentJobS3Test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "4");
-        dev.clearclip.lake.IcebergTables.sessionSettings().forEach(b::config); // for the Iceberg case only
-        spark = b.getOrCreate();
+        spark = JobTestSupport.icebergSession("SegmentJobS3Test");
         s3.configure(spark.sparkContext().hadoopConfiguration());
     }
 

@@ -23,13 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IcebergTablesS3Test {
 
     static SparkSession spark;
-    static LakeS3Server s3;
+    static dev.clearclip.job.S3ProxyServer s3;
     @TempDir
     static java.nio.file.Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new LakeS3Server(dir, "lake");
+        s3 = new dev.clearclip.job.S3ProxyServer(dir);
+        s3.createBucket("lake");
         spark = LakeTestSupport.session("IcebergTablesS3Test");
         s3.configure(spark.sparkContext().hadoopConfiguration());
     }
