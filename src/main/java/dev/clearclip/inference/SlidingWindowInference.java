@@ -50,10 +50,12 @@ public final class SlidingWindowInference implements AutoCloseable {
         }
         settings.validateFor(model.patchSize());
         if (model.attention() != settings.attention() || (settings.attention() == LastBlockVariant.NACLIP
-                && model.gaussianStd() != settings.gaussianStd())) {
+                && model.gaussianStd() != settings.gaussianStd())
+                || !model.corrections().equals(settings.encoderCorrections())) {
             throw new IllegalArgumentException("the encoder runs the " + model.attention().label() + " last block (std "
-                    + model.gaussianStd() + ") but the settings ask for " + settings.attention().label() + " (std "
-                    + settings.gaussianStd() + ")");
+                    + model.gaussianStd() + ", corrected " + model.corrections() + ") but the settings ask for "
+                    + settings.attention().label() + " (std " + settings.gaussianStd() + ", corrected "
+                    + settings.encoderCorrections() + ")");
         }
         this.model = model;
         this.settings = settings;
@@ -80,10 +82,11 @@ public final class SlidingWindowInference implements AutoCloseable {
     /** Windows of one image, in encoder order. */
     public List<Window> windows(PreparedImage image) {
         if (!settings.slide()) {
-            return List.of(new Window(0, image.height(), 0, image.width(), 0, 0, 0, 0));
+            return List.of(WindowPlan.whole(image.height(), image.width(), model.patchSize(),
+                    settings.padsWholeImage()));
         }
         return WindowPlan.slide(image.height(), image.width(), settings.crop(), settings.stride(), model.patchSize(),
-                settings.method().padsWindows());
+                settings.padsWindows());
     }
 
     /** One label map per vocabulary for every image, in input order. */
@@ -112,7 +115,7 @@ public final class SlidingWindowInference implements AutoCloseable {
      */
     NDArray mergedLogits(NDManager scope, PreparedImage image, List<WindowEncoder.Job> jobs, float[][] logits) {
         int q = bank.queries();
-        if (!settings.slide() && settings.method().padsWindows()) {
+        if (!settings.slide() && settings.method().padsWindows() && !settings.padsWholeImage()) {
             WindowEncoder.Job j = jobs.get(0);
             return scope.create(logits[0], new Shape(q, j.gridH(), j.gridW()));
         }
