@@ -79,7 +79,10 @@ public final class SlidingWindowInference implements AutoCloseable {
         return bank.vocabularies();
     }
 
-    /** Windows of one image, in encoder order. */
+    /**
+     * Windows of one image, in encoder order. NACLIP, SCLIP and SC-CLIP officially feed whole patches only and
+     * stretch their logits (naclip.py:65-68), ClearCLIP's whole image too; {@code --corrected padding} pads them all.
+     */
     public List<Window> windows(PreparedImage image) {
         if (!settings.slide()) {
             return List.of(WindowPlan.whole(image.height(), image.width(), model.patchSize(),
@@ -139,6 +142,7 @@ public final class SlidingWindowInference implements AutoCloseable {
         try (NDManager scope = model.newScope()) {
             NDArray merged = mergedLogits(scope, image, jobs, logits);
             if (pamr != null) {
+                // a failure fails the image; NACLIP's silent fallback to no PAMR (naclip.py:129-135) is not ported
                 merged = refine(scope, image, merged);
             }
             return decoder.decode(merged, image.originalHeight(), image.originalWidth());
