@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             String device = LocalDevice.resolve(plan.device(), plan.precision());
             ClipCheckpoint checkpoint = RandomClip.vision(model, seed);
             own = ClipModel.load(checkpoint, plan.encoderSettings().attention(), plan.encoderSettings().gaussianStd(),
-                    Towers.VISION, Devices.djl(device), plan.precision(), kernels);
+                    plan.encoderSettings().corrections(), Towers.VISION, Devices.djl(device), plan.precision(), kernels);
             try {
                 pipeline = new SegmentationPipeline(plan, own, device);
             } catch (RuntimeException e) {

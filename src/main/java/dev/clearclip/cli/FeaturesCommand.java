@@ -3,6 +3,7 @@ package dev.clearclip.cli;
 import ai.djl.Device;
 import dev.clearclip.io.Npy;
 import dev.clearclip.config.Method;
+import dev.clearclip.model.Correction;
 import dev.clearclip.model.KernelChoice;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** Dense patch features of normalised images, for parity checks against the Python implementation. */
@@ -58,6 +60,11 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--gaussian-std", paramLabel = "S", description = "NACLIP's neighbourhood bias width in patches (default 5)")
     Double gaussianStd;
 
+    @Option(names = "--corrected", paramLabel = "FIX[,FIX...]",
+            description = "correct bugs of the official encoder (default none): lof (SC-CLIP: textbook LOF), pos-embed "
+                    + "(resize the positional table for every non-square grid)")
+    String corrected;
+
     @Option(names = "--pamr", paramLabel = "STEPS", hidden = true)
     Integer pamr;
 
@@ -66,6 +73,11 @@ final class FeaturesCommand implements Callable<Integer> {
         if (pamr != null) {
             throw new IllegalArgumentException("features writes dense features only; --pamr refines label logits: use "
                     + "predict, segment or bench");
+        }
+        Set<Correction> corrections = corrected == null ? Correction.none() : Correction.parseList(corrected);
+        if (corrections.contains(Correction.PADDING)) {
+            throw new IllegalArgumentException("features takes images of whole patches: --corrected padding concerns "
+                    + "the windows of predict, segment and bench");
         }
         LastBlockVariant variant = attention != null ? LastBlockVariant.parse(attention) : Method.parse(method).lastBlock();
         double std = gaussianStd != null ? gaussianStd : LastBlockVariant.DEFAULT_GAUSSIAN_STD;
@@ -81,7 +93,7 @@ final class FeaturesCommand implements Callable<Integer> {
         int dim = config.embedDim();
         float[] features = new float[images.batch() * tokens * dim];
         int perImage = 3 * images.height() * images.width();
-        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.VISION), variant, std, Towers.VISION,
+        try (ClipModel clip = ClipModel.load(ModelLoader.load(folder, Towers.VISION), variant, std, corrections, Towers.VISION,
                 Device.cpu(), Precision.FP32, KernelChoice.AUTO)) {
             for (int b = 0; b < images.batch(); b += CHUNK) {
                 int n = Math.min(CHUNK, images.batch() - b);

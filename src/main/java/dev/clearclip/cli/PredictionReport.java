@@ -42,6 +42,9 @@ final class PredictionReport {
         if (settings.areaThreshold() != null) {
             s.put("area_thd", settings.areaThreshold());
         }
+        if (!settings.corrections().isEmpty()) {
+            settings.corrections().forEach(c -> s.withArray("corrected").add(c.label()));
+        }
         if (output.pseudoLabelThreshold() != null) {
             s.put("pseudo_label_thd", output.pseudoLabelThreshold()).put("ignore_index", output.ignoreIndex());
         }

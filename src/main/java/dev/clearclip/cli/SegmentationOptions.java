@@ -5,6 +5,7 @@ import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.Preset;
 import dev.clearclip.config.SegmentationRequest;
 import dev.clearclip.config.SettingOverrides;
+import dev.clearclip.model.Correction;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import picocli.CommandLine.Option;
@@ -18,6 +19,10 @@ import java.util.List;
  * a flag given here overrides them for every vocabulary.
  */
 public final class SegmentationOptions {
+    static final String CORRECTED = "correct bugs of the official code (default none: its exact output): lof (SC-CLIP: "
+            + "textbook LOF, Euclidean distances, the neighbour's k-distance), pos-embed (resize the positional table "
+            + "for every non-square grid), padding (pad windows to whole patches instead of dropping the last pixels "
+            + "and stretching the logits), all";
 
     @Option(names = "--preset", paramLabel = "NAME",
             description = "benchmark preset: settings and class list (voc21, voc20, context60, context59, coco-object, "
@@ -62,6 +67,8 @@ public final class SegmentationOptions {
             description = "keep a class only if its share of the non-background area is above A; none = off "
                     + "(default: the preset's)")
     String areaThd;
+    @Option(names = "--corrected", paramLabel = "FIX[,FIX...]", description = CORRECTED)
+    String corrected;
     @Option(names = "--precision", paramLabel = "P", description = "fp32 (default), bf16, fp16 (GPU only)")
     String precision;
     @Option(names = "--window-batch", paramLabel = "N", description = "windows per encoder call (default 4)")
@@ -95,7 +102,7 @@ public final class SegmentationOptions {
                 attention == null ? null : LastBlockVariant.parse(attention),
                 precision == null ? null : Precision.parse(precision), windowBatch, maxPixels,
                 method == null ? null : Method.parse(method), pamr, dilations(pamrDilations), gaussianStd,
-                areaThreshold(areaThd));
+                areaThreshold(areaThd), corrected == null ? null : Correction.parseList(corrected));
     }
 
     /** "8,16" -> [8, 16]. */

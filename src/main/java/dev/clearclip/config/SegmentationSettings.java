@@ -1,10 +1,12 @@
 package dev.clearclip.config;
 
+import dev.clearclip.model.Correction;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How an image becomes a label map. Defaults are the official ClearCLIP VOC21 settings.
@@ -23,11 +25,13 @@ import java.util.List;
  * @param gaussianStd     NACLIP's neighbourhood bias width in patches (used only by the NACLIP last block)
  * @param areaThreshold   SC-CLIP/SCLIP area filter: a class is kept only if its share of the non-background argmax
  *                        area is above this; null = off
+ * @param corrections     official-code bugs corrected on request ({@code --corrected}); empty = the official output
  */
 public record SegmentationSettings(int resizeShort, int resizeLong, int crop, int stride, double probThreshold,
                                    double logitScale, LastBlockVariant attention, Precision precision, int windowBatch,
                                    long maxPixels, Method method, int pamrSteps, List<Integer> pamrDilations,
-                                   double gaussianStd, Double areaThreshold) implements Serializable {
+                                   double gaussianStd, Double areaThreshold, Set<Correction> corrections)
+        implements Serializable {
 
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
     public static final List<Integer> DEFAULT_PAMR_DILATIONS = List.of(8, 16);
@@ -40,6 +44,15 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
                 maxPixels, Method.CLEARCLIP, 0, DEFAULT_PAMR_DILATIONS, LastBlockVariant.DEFAULT_GAUSSIAN_STD, null);
     }
 
+    /** As the official code computes (no correction). */
+    public SegmentationSettings(int resizeShort, int resizeLong, int crop, int stride, double probThreshold,
+                                double logitScale, LastBlockVariant attention, Precision precision, int windowBatch,
+                                long maxPixels, Method method, int pamrSteps, List<Integer> pamrDilations,
+                                double gaussianStd, Double areaThreshold) {
+        this(resizeShort, resizeLong, crop, stride, probThreshold, logitScale, attention, precision, windowBatch,
+                maxPixels, method, pamrSteps, pamrDilations, gaussianStd, areaThreshold, Correction.none());
+    }
+
     /** The VOC21 preset's settings (read from its preset file). */
     public static SegmentationSettings voc21Defaults() {
         return Preset.load("voc21").settings();
@@ -48,14 +61,29 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
     /** Same windows (resize and slide geometry): such vocabularies can share one encoder pass per image. */
     public boolean sameWindows(SegmentationSettings o) {
         return resizeShort == o.resizeShort && resizeLong == o.resizeLong && crop == o.crop && stride == o.stride
-                && method.padsWindows() == o.method.padsWindows();
+                && padsWindows() == o.padsWindows() && padsWholeImage() == o.padsWholeImage();
+    }
+
+    /** Sliding windows are zero-padded to whole patches: the method's way, or {@link Correction#PADDING}. */
+    public boolean padsWindows() {
+        return method.padsWindows() || corrections.contains(Correction.PADDING);
+    }
+
+    /** A whole image is zero-padded to whole patches (only {@link Correction#PADDING}; officially never). */
+    public boolean padsWholeImage() {
+        return corrections.contains(Correction.PADDING);
+    }
+
+    /** The corrections that change the image encoder (part of its identity). */
+    public Set<Correction> encoderCorrections() {
+        return Correction.encoderOnly(corrections);
     }
 
     /** Same image encoder, refinement and decoding limits: every vocabulary of one run must agree on these. */
     public boolean sameEncoder(SegmentationSettings o) {
         return attention == o.attention && precision == o.precision && windowBatch == o.windowBatch
                 && maxPixels == o.maxPixels && gaussianStd == o.gaussianStd && pamrSteps == o.pamrSteps
-                && pamrDilations.equals(o.pamrDilations);
+                && pamrDilations.equals(o.pamrDilations) && corrections.equals(o.corrections);
     }
 
     public SegmentationSettings {
@@ -76,6 +104,7 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
         require(!pamrDilations.isEmpty() && pamrDilations.stream().allMatch(d -> d > 0),
                 "pamr-dilations must be positive integers, got " + pamrDilations);
         require(gaussianStd > 0 && Double.isFinite(gaussianStd), "gaussian-std must be positive, got " + gaussianStd);
+        corrections = Correction.copyOf(corrections);
         require(areaThreshold == null || (areaThreshold >= 0 && areaThreshold < 1),
                 "area-thd must be in [0, 1), got " + areaThreshold);
     }
@@ -97,8 +126,8 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
                     + " patches are too small; use a larger --crop or --resize-short");
         }
         if (attention == LastBlockVariant.NACLIP) {
-            long side = slide() ? crop / patchSize : resizeLong / patchSize;
-            long other = slide() ? crop / patchSize : resizeShort / patchSize;
+            long side = slide() ? crop / patchSize : patches(resizeLong, patchSize);
+            long other = slide() ? crop / patchSize : patches(resizeShort, patchSize);
             long tokens = 1 + side * other;
             long bytes = tokens * tokens * Float.BYTES;
             require(bytes <= LastBlockVariant.NACLIP_BIAS_MAX_BYTES, "NACLIP's neighbourhood bias for a whole image of up to "
@@ -106,6 +135,11 @@ public record SegmentationSettings(int resizeShort, int resizeLong, int crop, in
                     + (LastBlockVariant.NACLIP_BIAS_MAX_BYTES >> 20) + "): use sliding windows (--crop 224 --stride 112) or a smaller "
                     + "--resize-long");
         }
+    }
+
+    /** Patches along a whole-image side: whole ones only, or one more for a padded remainder. */
+    private long patches(int side, int patchSize) {
+        return padsWholeImage() ? (side + patchSize - 1) / patchSize : side / patchSize;
     }
 
     private static void require(boolean ok, String message) {

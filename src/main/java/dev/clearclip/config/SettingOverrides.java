@@ -1,21 +1,33 @@
 package dev.clearclip.config;
 
+import dev.clearclip.model.Correction;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Settings the user gave explicitly (null = not given). {@code method} picks the base every vocabulary starts from
  * (its method preset, or the method's class-file defaults); the others apply on top, so one flag means the same in
- * every entry point. {@code areaThd}: a negative value turns a preset's area filter off.
+ * every entry point. {@code areaThd}: a negative value turns a preset's area filter off. {@code corrections}: the
+ * official-code bugs to correct (no preset sets any).
  */
 public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer crop, Integer stride, Double probThd,
                                Double logitScale, LastBlockVariant lastBlock, Precision precision,
                                Integer windowBatch, Long maxPixels, Method method, Integer pamrSteps,
-                               List<Integer> pamrDilations, Double gaussianStd, Double areaThd)
-        implements Serializable {
+                               List<Integer> pamrDilations, Double gaussianStd, Double areaThd,
+                               Set<Correction> corrections) implements Serializable {
+
+    /** No correction given. */
+    public SettingOverrides(Integer resizeShort, Integer resizeLong, Integer crop, Integer stride, Double probThd,
+                            Double logitScale, LastBlockVariant lastBlock, Precision precision, Integer windowBatch,
+                            Long maxPixels, Method method, Integer pamrSteps, List<Integer> pamrDilations,
+                            Double gaussianStd, Double areaThd) {
+        this(resizeShort, resizeLong, crop, stride, probThd, logitScale, lastBlock, precision, windowBatch, maxPixels,
+                method, pamrSteps, pamrDilations, gaussianStd, areaThd, null);
+    }
 
     /** Overrides of the ClearCLIP-era settings only. */
     public SettingOverrides(Integer resizeShort, Integer resizeLong, Integer crop, Integer stride, Double probThd,
@@ -27,6 +39,7 @@ public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer 
 
     public SettingOverrides {
         pamrDilations = pamrDilations == null ? null : List.copyOf(pamrDilations);
+        corrections = corrections == null ? null : Correction.copyOf(corrections);
     }
 
     public static SettingOverrides none() {
@@ -36,7 +49,7 @@ public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer 
     /** These overrides under {@code m} (the Transformer's {@code setMethod}). */
     public SettingOverrides withMethod(Method m) {
         return new SettingOverrides(resizeShort, resizeLong, crop, stride, probThd, logitScale, lastBlock, precision,
-                windowBatch, maxPixels, m, pamrSteps, pamrDilations, gaussianStd, areaThd);
+                windowBatch, maxPixels, m, pamrSteps, pamrDilations, gaussianStd, areaThd, corrections);
     }
 
     /** The method every vocabulary's base settings come from. */
@@ -52,7 +65,7 @@ public record SettingOverrides(Integer resizeShort, Integer resizeLong, Integer 
                 or(logitScale, base.logitScale()), or(lastBlock, base.attention()), or(precision, base.precision()),
                 or(windowBatch, base.windowBatch()), or(maxPixels, base.maxPixels()), base.method(),
                 or(pamrSteps, base.pamrSteps()), or(pamrDilations, base.pamrDilations()),
-                or(gaussianStd, base.gaussianStd()), area);
+                or(gaussianStd, base.gaussianStd()), area, or(corrections, base.corrections()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -50,10 +50,12 @@ public final class SlidingWindowInference implements AutoCloseable {
         }
         settings.validateFor(model.patchSize());
         if (model.attention() != settings.attention() || (settings.attention() == LastBlockVariant.NACLIP
-                && model.gaussianStd() != settings.gaussianStd())) {
+                && model.gaussianStd() != settings.gaussianStd())
+                || !model.corrections().equals(settings.encoderCorrections())) {
             throw new IllegalArgumentException("the encoder runs the " + model.attention().label() + " last block (std "
-                    + model.gaussianStd() + ") but the settings ask for " + settings.attention().label() + " (std "
-                    + settings.gaussianStd() + ")");
+                    + model.gaussianStd() + ", corrected " + model.corrections() + ") but the settings ask for "
+                    + settings.attention().label() + " (std " + settings.gaussianStd() + ", corrected "
+                    + settings.encoderCorrections() + ")");
         }
         this.model = model;
         this.settings = settings;
@@ -77,13 +79,17 @@ public final class SlidingWindowInference implements AutoCloseable {
         return bank.vocabularies();
     }
 
-    /** Windows of one image, in encoder order. */
+    /**
+     * Windows of one image, in encoder order. NACLIP, SCLIP and SC-CLIP officially feed whole patches only and
+     * stretch their logits (naclip.py:65-68), ClearCLIP's whole image too; {@code --corrected padding} pads them all.
+     */
     public List<Window> windows(PreparedImage image) {
         if (!settings.slide()) {
-            return List.of(new Window(0, image.height(), 0, image.width(), 0, 0, 0, 0));
+            return List.of(WindowPlan.whole(image.height(), image.width(), model.patchSize(),
+                    settings.padsWholeImage()));
         }
         return WindowPlan.slide(image.height(), image.width(), settings.crop(), settings.stride(), model.patchSize(),
-                settings.method().padsWindows());
+                settings.padsWindows());
     }
 
     /** One label map per vocabulary for every image, in input order. */
@@ -112,7 +118,7 @@ public final class SlidingWindowInference implements AutoCloseable {
      */
     NDArray mergedLogits(NDManager scope, PreparedImage image, List<WindowEncoder.Job> jobs, float[][] logits) {
         int q = bank.queries();
-        if (!settings.slide() && settings.method().padsWindows()) {
+        if (!settings.slide() && settings.method().padsWindows() && !settings.padsWholeImage()) {
             WindowEncoder.Job j = jobs.get(0);
             return scope.create(logits[0], new Shape(q, j.gridH(), j.gridW()));
         }
@@ -136,6 +142,7 @@ public final class SlidingWindowInference implements AutoCloseable {
         try (NDManager scope = model.newScope()) {
             NDArray merged = mergedLogits(scope, image, jobs, logits);
             if (pamr != null) {
+                // a failure fails the image; NACLIP's silent fallback to no PAMR (naclip.py:129-135) is not ported
                 merged = refine(scope, image, merged);
             }
             return decoder.decode(merged, image.originalHeight(), image.originalWidth());

@@ -38,6 +38,16 @@ public final class WindowPlan {
         return windows;
     }
 
+    /**
+     * The whole image as one window; with {@code pad} zero-padded to whole patches as {@link #slide} pads (only
+     * {@code --corrected padding}: officially the whole-image path feeds only the whole patches).
+     */
+    public static Window whole(int height, int width, int patch, boolean pad) {
+        int padH = pad ? pad(height, patch) : 0;
+        int padW = pad ? pad(width, patch) : 0;
+        return new Window(0, height, 0, width, padH / 2, padH - padH / 2, padW / 2, padW - padW / 2);
+    }
+
     private static int pad(int size, int patch) {
         return size % patch == 0 ? 0 : patch - size % patch;
     }

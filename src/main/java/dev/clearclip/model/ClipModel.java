@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.clearclip.weights.ClipCheckpoint;
 import dev.clearclip.weights.Towers;
 
+import java.util.Set;
+
 /**
  * A loaded CLIP with ClearCLIP's (or a comparison variant's) last vision block. All weights live in one NDManager
  * owned by the model; every call works in a sub-manager of the caller's (or its own) that is closed per call, so
@@ -21,13 +23,16 @@ public final class ClipModel implements AutoCloseable {
     private final TextTower text;
     private final LastBlockVariant attention;
     private final double gaussianStd;
+    private final Set<Correction> corrections;
     private final Precision precision;
     private final MixedPrecision mp;
     private final Kernels kernels;
 
     private ClipModel(NDManager weights, ClipConfig config, VisionTower vision, TextTower text, LastBlockVariant attention,
-                      double gaussianStd, Precision precision, MixedPrecision mp, Kernels kernels) {
+                      double gaussianStd, Set<Correction> corrections, Precision precision, MixedPrecision mp,
+                      Kernels kernels) {
         this.gaussianStd = gaussianStd;
+        this.corrections = corrections;
         this.weights = weights;
         this.precision = precision;
         this.mp = mp;
@@ -57,6 +62,14 @@ public final class ClipModel implements AutoCloseable {
     /** {@code gaussianStd}: the NACLIP last block's neighbourhood bias width in patches (unused by other blocks). */
     public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, double gaussianStd, Towers towers,
                                  Device device, Precision precision, KernelChoice kernels) {
+        return load(checkpoint, attention, gaussianStd, Correction.none(), towers, device, precision, kernels);
+    }
+
+    /** {@code corrections}: official-code bugs to correct; only those that change the encoder are kept. */
+    public static ClipModel load(ClipCheckpoint checkpoint, LastBlockVariant attention, double gaussianStd,
+                                 Set<Correction> corrections, Towers towers, Device device, Precision precision,
+                                 KernelChoice kernels) {
+        Set<Correction> encoder = Correction.encoderOnly(corrections);
         NDManager manager = NDManager.newBaseManager(device);
         MixedPrecision mp = null;
         Kernels k = null;
@@ -66,10 +79,11 @@ public final class ClipModel implements AutoCloseable {
             VisionTower v = null;
             if (towers != Towers.TEXT) {
                 k = Kernels.create(kernels, mp, manager);
-                v = new VisionTower(p, attention, gaussianStd, mp, k);
+                v = new VisionTower(p, attention, gaussianStd, encoder, mp, k);
             }
             TextTower t = towers != Towers.VISION ? new TextTower(p) : null;
-            return new ClipModel(manager, checkpoint.config(), v, t, attention, gaussianStd, precision, mp, k);
+            return new ClipModel(manager, checkpoint.config(), v, t, attention, gaussianStd, encoder, precision, mp,
+                    k);
         } catch (RuntimeException e) {
             if (k != null) {
                 k.close();
@@ -93,6 +107,11 @@ public final class ClipModel implements AutoCloseable {
     /** The NACLIP neighbourhood bias width in patches this model was loaded with (unused by other last blocks). */
     public double gaussianStd() {
         return gaussianStd;
+    }
+
+    /** The encoder corrections this model was loaded with (none = the official encoder). */
+    public Set<Correction> corrections() {
+        return corrections;
     }
 
     public Precision precision() {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The vision positional table, resized to a patch grid exactly as the official ClearCLIP code does: only when the
  * token count differs, with {@code F.interpolate(bicubic, scale_factor=(h + 0.1) / g)} semantics (cubic convolution
  * A = -0.75, source coordinate {@code (dst + 0.5) / scale - 0.5} with the GIVEN scale, border-clamped taps).
+ * {@link Correction#POS_EMBED} resizes for every grid other than the stored one instead.
  * DJL's own bicubic antialiases, so the resize is built here as one small interpolation matrix and applied with matMul.
  */
 final class PositionalEmbedding {
@@ -19,9 +20,12 @@ final class PositionalEmbedding {
     private final NDArray table; // (N, W): CLS row then a g x g grid
     private final int grid;
     private final NDManager manager;
+    private final boolean exactGrid;
     private final Map<Long, NDArray> resized = new ConcurrentHashMap<>();
 
-    PositionalEmbedding(NDArray table, NDManager manager) {
+    /** {@code exactGrid}: keep the table only for the stored g x g grid ({@link Correction#POS_EMBED}). */
+    PositionalEmbedding(NDArray table, NDManager manager, boolean exactGrid) {
+        this.exactGrid = exactGrid;
         this.table = table;
         this.manager = manager;
         long patches = table.getShape().get(0) - 1;
@@ -37,8 +41,8 @@ final class PositionalEmbedding {
 
     /** The (1 + hp * wp, W) table for a hp x wp patch grid; cached per grid size in the model's manager. */
     NDArray forGrid(int hp, int wp) {
-        if ((long) hp * wp == (long) grid * grid) {
-            return table; // the official code compares token counts only
+        if (exactGrid ? hp == grid && wp == grid : (long) hp * wp == (long) grid * grid) {
+            return table; // officially token counts only: a non-square grid of g^2 tokens keeps the square table
         }
         return resized.computeIfAbsent((long) hp << 32 | wp, key -> resize(hp, wp));
     }

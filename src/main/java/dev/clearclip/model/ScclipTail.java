@@ -29,8 +29,10 @@ final class ScclipTail {
 
     private final List<ResidualAttentionBlock> blocks;
     private final ScclipAttention attention;
+    private final boolean textbookLof;
 
-    ScclipTail(List<ResidualAttentionBlock> blocks, ScclipAttention attention) {
+    /** {@code textbookLof}: {@link Correction#LOF}; false = the official LOF. */
+    ScclipTail(List<ResidualAttentionBlock> blocks, ScclipAttention attention, boolean textbookLof) {
         if (blocks.size() < MULTI_END) {
             throw new IllegalArgumentException("SC-CLIP reads the outputs of vision blocks " + MULTI_START + ".."
                     + MULTI_END + ": the model has only " + (blocks.size() + 1) + " vision layers (needs >= "
@@ -38,6 +40,7 @@ final class ScclipTail {
         }
         this.blocks = blocks;
         this.attention = attention;
+        this.textbookLof = textbookLof;
     }
 
     /** The block outputs SC-CLIP reads: POST_ADJUST, PRE_ADJUST, their multi-level sum and block L-2, (B, 1 + N, W). */
@@ -58,7 +61,7 @@ final class ScclipTail {
     Trace trace(NDArray x, int gridH, int gridW) {
         Taps t = runBlocks(x);
         NDArray tokens = t.last().get(":, 1:, :"); // (B, N, W)
-        NDArray scores = LocalOutlierFactor.scores(tokens); // (B, N) fp64
+        NDArray scores = LocalOutlierFactor.scores(tokens, textbookLof); // (B, N) fp64
         NDArray outliers = LocalOutlierFactor.outliers(scores);
         NDArray keep = outliers.logicalNot().toType(DataType.FLOAT32, false);
         NDArray xRepaired = TokenRepair.apply(tokens, keep, gridH, gridW);

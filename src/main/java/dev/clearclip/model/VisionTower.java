@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * CLIP's ViT image encoder with a selectable last block: patch conv, class token, (interpolated) positional
@@ -28,7 +29,9 @@ final class VisionTower {
     private final MixedPrecision mp;
     private final Kernels kernels;
 
-    VisionTower(ParameterLoader p, LastBlockVariant attention, double gaussianStd, MixedPrecision mp, Kernels kernels) {
+    /** {@code corrections}: those of the encoder ({@link Correction#LOF}, {@link Correction#POS_EMBED}). */
+    VisionTower(ParameterLoader p, LastBlockVariant attention, double gaussianStd, Set<Correction> corrections,
+                MixedPrecision mp, Kernels kernels) {
         this.mp = mp;
         this.kernels = kernels;
         ClipConfig.Vision c = p.config().vision();
@@ -36,7 +39,8 @@ final class VisionTower {
         this.patch = c.patchSize();
         this.conv1Weight = mp.weight(p.array("visual.conv1.weight"));
         this.classEmbedding = p.array("visual.class_embedding");
-        this.positions = new PositionalEmbedding(p.array("visual.positional_embedding"), p.manager());
+        this.positions = new PositionalEmbedding(p.array("visual.positional_embedding"), p.manager(),
+                corrections.contains(Correction.POS_EMBED));
         this.lnPre = LayerNormParams.load(p, "visual.ln_pre", eps);
         for (int i = 0; i < c.layers() - 1; i++) {
             blocks.add(new ResidualAttentionBlock(p, "visual.transformer.resblocks." + i + ".", c.heads(), mp, kernels));
@@ -44,7 +48,8 @@ final class VisionTower {
         String lastPrefix = "visual.transformer.resblocks." + (c.layers() - 1) + ".";
         if (attention == LastBlockVariant.SCCLIP) {
             this.last = null;
-            this.scclip = new ScclipTail(blocks, new ScclipAttention(p, lastPrefix, c.heads(), mp, kernels));
+            this.scclip = new ScclipTail(blocks, new ScclipAttention(p, lastPrefix, c.heads(), mp, kernels),
+                    corrections.contains(Correction.LOF));
         } else {
             this.last = LastBlock.create(attention, p, lastPrefix, c.heads(), gaussianStd, mp, kernels);
             this.scclip = null;

@@ -70,7 +70,7 @@ public final class JvmEncoders {
                     + " but the driver embedded the vocabularies with " + plan.weightsSha256());
         }
         return ClipModel.load(vision, plan.encoderSettings().attention(), plan.encoderSettings().gaussianStd(),
-                Towers.VISION, Devices.djl(device), plan.precision(), plan.kernels());
+                plan.encoderSettings().corrections(), Towers.VISION, Devices.djl(device), plan.precision(), plan.kernels());
     }
 
     /** Closes and forgets every loaded encoder (tests; JVM shutdown). */

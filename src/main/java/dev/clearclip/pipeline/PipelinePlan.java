@@ -55,8 +55,8 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
         for (VocabularyPlan v : vocabularies) {
             if (!v.settings().sameEncoder(first)) {
                 throw new IllegalArgumentException("vocabulary " + v.name() + " needs another image encoder than "
-                        + vocabularies.get(0).name() + " (last block, Gaussian std, PAMR, precision, window batch "
-                        + "and max pixels must agree in one run)");
+                        + vocabularies.get(0).name() + " (last block, Gaussian std, PAMR, corrections, precision, "
+                        + "window batch and max pixels must agree in one run)");
             }
         }
     }
@@ -163,8 +163,8 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
     }
 
     public EncoderKey encoderKey(String resolvedDevice) {
-        return new EncoderKey(weightsSha256, encoderSettings().attention(), encoderSettings().gaussianStd(), precision(),
-                kernels, resolvedDevice);
+        return new EncoderKey(weightsSha256, encoderSettings().attention(), encoderSettings().gaussianStd(),
+                encoderSettings().encoderCorrections(), precision(), kernels, resolvedDevice);
     }
 
     public List<QueryEmbeddings> queries() {
@@ -202,6 +202,9 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
                 JSON.convertValue(vocabularies.get(v).settings(), new com.fasterxml.jackson.core.type.TypeReference<
                         Map<String, Object>>() { }));
         labelSettings.keySet().removeAll(NOT_LABEL_SETTINGS);
+        if (vocabularies.get(v).settings().corrections().isEmpty()) {
+            labelSettings.remove("corrections"); // the official output keeps the keys it had before the option existed
+        }
         try {
             return dev.clearclip.io.Hashes.sha256Hex(JSON.writeValueAsString(labelSettings)).substring(0, 16);
         } catch (JsonProcessingException e) {

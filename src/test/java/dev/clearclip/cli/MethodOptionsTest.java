@@ -99,4 +99,25 @@ class MethodOptionsTest {
         assertTrue(text.contains("RESULT method=scclip attention=scclip pamr=0"), text);
         System.out.println("scclip features max |diff| " + f);
     }
+
+    @Test
+    void correctedIsRecordedAndRefusedWhereItMeansNothing() throws IOException {
+        Path json = tmp.resolve("c.json");
+        CliRun run = CliRun.of("predict", "--model", fixture("models/tiny-openclip"), "--preset", "voc21",
+                "--method", "naclip", "--pamr", "0", "--corrected", "padding,pos-embed",
+                "--tensor", fixture("methods/inputs/chelsea_small_r336_input.npy"), "--original-size", "80,120",
+                "--out-labels", tmp.resolve("l.npy"), "--out-json", json);
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("[\"pos-embed\",\"padding\"]",
+                new ObjectMapper().readTree(json.toFile()).get("settings").get("corrected").toString());
+        CliRun unknown = CliRun.of("predict", "--model", fixture("models/tiny-openclip"), "--preset", "voc21",
+                "--corrected", "area", "--tensor", fixture("methods/inputs/chelsea_small_r336_input.npy"),
+                "--original-size", "80,120", "--out-labels", tmp.resolve("l.npy"));
+        assertEquals(2, unknown.exit(), unknown::toString);
+        assertTrue(unknown.err().contains("unknown correction 'area'"), unknown::toString);
+        CliRun features = CliRun.of("features", "--model", fixture("models/tiny-openclip"), "--corrected", "padding",
+                "--input", fixture("inputs/img224.npy"), "--out", tmp.resolve("y.npy"));
+        assertEquals(2, features.exit(), features::toString);
+        assertTrue(features.err().contains("--corrected padding"), features::toString);
+    }
 }

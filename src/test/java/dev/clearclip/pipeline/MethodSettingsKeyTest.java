@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clearclip.config.Method;
 import dev.clearclip.config.SegmentationRequest;
 import dev.clearclip.config.SettingOverrides;
+import dev.clearclip.model.Correction;
 import dev.clearclip.model.Precision;
 import dev.clearclip.vocabulary.QueryEmbeddings;
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,32 @@ class MethodSettingsKeyTest {
         assertNotEquals(scclip.labelSettingsHash(0), noArea.labelSettingsHash(0));
         assertEquals(scclip.labelSettingsHash(0),
                 plan(SettingOverrides.none().withMethod(Method.SCCLIP)).labelSettingsHash(0), "stable");
+    }
+
+    @Test
+    void correctionsAreInTheSettingsTheKeyAndTheEncoderKeyButTheOfficialKeyIsUnchanged() throws IOException {
+        SettingOverrides scclip = SettingOverrides.none().withMethod(Method.SCCLIP);
+        PipelinePlan official = plan(scclip);
+        assertEquals("836b10c9e5306c6a", official.labelSettingsHash(0),
+                "the key SC-CLIP's VOC21 settings had before --corrected existed: earlier runs stay done");
+        PipelinePlan lof = plan(with(scclip, "lof"));
+        PipelinePlan padding = plan(with(scclip, "padding"));
+        JsonNode s = new ObjectMapper().readTree(lof.settingsJson(0, "cpu", Precision.FP32)).get("segmentation");
+        assertEquals("[\"LOF\"]", s.get("corrections").toString());
+        assertNotEquals(official.labelSettingsHash(0), lof.labelSettingsHash(0));
+        assertNotEquals(official.labelSettingsHash(0), padding.labelSettingsHash(0));
+        assertNotEquals(lof.labelSettingsHash(0), padding.labelSettingsHash(0));
+        assertEquals(plan(with(scclip, "lof,padding")).labelSettingsHash(0),
+                plan(with(scclip, "padding, lof")).labelSettingsHash(0), "order of the list does not matter");
+        assertEquals(official.labelSettingsHash(0), plan(with(scclip, "none")).labelSettingsHash(0));
+
+        assertNotEquals(official.encoderKey("cpu"), lof.encoderKey("cpu"), "the textbook LOF is another encoder");
+        assertEquals(official.encoderKey("cpu"), padding.encoderKey("cpu"), "padding changes windows, not the encoder");
+    }
+
+    private static SettingOverrides with(SettingOverrides o, String corrections) {
+        return new SettingOverrides(o.resizeShort(), o.resizeLong(), o.crop(), o.stride(), o.probThd(), o.logitScale(),
+                o.lastBlock(), o.precision(), o.windowBatch(), o.maxPixels(), o.method(), o.pamrSteps(),
+                o.pamrDilations(), o.gaussianStd(), o.areaThd(), Correction.parseList(corrections));
     }
 }
