@@ -5,6 +5,8 @@ Self time per op (a parent's time minus its children's), grouped: linear GEMMs, 
 LayerNorm, casts and copies, elementwise (activation, residual adds, scaling), patch conv, post-processing
 (upsampling, logits, argmax: every op outside the encoder's shapes), and the gaps between ops, which are Java: JPEG
 decode, resize, mask PNG, statistics, JNI calls. Usage: python3 bench/profile_summary.py trace.json [top-N]
+The profiler (recording shapes) slows every op by a roughly fixed amount, so many small ops (fp32's per-head
+attention: ~100 ops per block) are over-represented: a profiled fp32 run took ~2x the CPU time of an unprofiled one.
 """
 import collections
 import json
@@ -15,12 +17,16 @@ def category(name, shapes):
     n = name.split("::")[-1]
     dims = [len(s) for s in shapes if isinstance(s, list)]
     if n in ("linear", "_linear_pointwise", "addmm", "mm", "linear_swish", "linear_add") or "linear" in n:
-        return "linear GEMMs"
+        # fp32 attention runs per head as two oneDNN linears on (L, D) and (L, L) inputs
+        return "attention: q k^T and x v" if dims and dims[0] == 2 and n == "_linear_pointwise" else "linear GEMMs"
+    if n == "attention_head":
+        return "attention: q k^T and x v"
     if n in ("bmm", "matmul", "baddbmm") and dims and dims[0] == 4:
         return "attention: q k^T and x v"
     if n in ("bmm", "matmul", "baddbmm"):
         return "attention: q k^T and x v" if dims and dims[0] == 3 else "post-processing"
-    if "softmax" in n and dims and dims[0] == 4:
+    first = next((x for x in shapes if x), [])
+    if "softmax" in n and len(first) >= 2 and first[-1] == first[-2]:
         return "attention: softmax"
     if "scaled_dot_product" in n or "flash" in n:
         return "attention: fused SDPA"
