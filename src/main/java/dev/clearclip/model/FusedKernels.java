@@ -36,6 +36,7 @@ final class FusedKernels implements Kernels {
     private final PtSymbolBlock module;
     private final Kernels eager;
     private final boolean cpu;
+    private volatile boolean bf16PostOps = true;
 
     private FusedKernels(PtSymbolBlock module, Kernels eager, boolean cpu) {
         this.module = module;
@@ -106,10 +107,21 @@ final class FusedKernels implements Kernels {
 
     @Override
     public NDArray linearSwish(NDArray x, NDArray weight, NDArray bias) {
-        if (!cpu) {
+        boolean fp32 = x.getDataType() == DataType.FLOAT32;
+        if (!cpu || (!fp32 && !bf16PostOps)) {
             return Kernels.super.linearSwish(x, weight, bias);
         }
-        return run("linear_swish", x, x, weight, bias);
+        if (fp32) {
+            return run("linear_swish", x, x, weight, bias);
+        }
+        try {
+            return run("linear_swish", x, x, weight, bias);
+        } catch (ai.djl.engine.EngineException e) {
+            // oneDNN refuses bf16 on CPUs without AVX-512 (aten::linear still runs there)
+            bf16PostOps = false;
+            LOG.warn("oneDNN bf16 linear unavailable on this CPU ({}); QuickGELU runs as separate ops", e.getMessage());
+            return Kernels.super.linearSwish(x, weight, bias);
+        }
     }
 
     @Override
@@ -142,7 +154,7 @@ final class FusedKernels implements Kernels {
         Shape s = q.getShape();
         long batch = s.get(0);
         long heads = s.get(1);
-        NDArray scaled = q.mul((float) Math.pow(s.get(3), -0.5)); // (B, H, L, D), contiguous
+        NDArray scaled = q.mul((float) Math.pow(s.get(3), -0.5)); // (B, H, L, D)
         NDList out = new NDList(Math.toIntExact(batch * heads));
         for (long b = 0; b < batch; b++) {
             for (long h = 0; h < heads; h++) {
