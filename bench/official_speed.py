@@ -9,8 +9,9 @@ not copied): what the official segmentor computes per image, in the same order a
   count-average -> resize to the original size -> x logit scale, softmax, max over synonyms, argmax, prob threshold.
 Weights are random with CLIP ViT-B/16 (or L/14) shapes: speed depends on shapes only.
 
-Run with Debian's torch (apt-get install python3-torch python3-numpy), e.g.
-  /usr/bin/python3 bench/official_speed.py --precision fp32 --images 10
+Run with a torch 2.x (a CPU wheel in a venv, see bench/compare.sh) or Debian's torch 1.13 (apt-get install
+python3-torch python3-numpy), e.g.
+  /work/venv-torch2/bin/python bench/official_speed.py --precision fp32 --attention eager --images 10
 """
 import argparse
 import io
@@ -38,10 +39,12 @@ class LayerNorm(torch.nn.LayerNorm):
 
 
 class Block(torch.nn.Module):
-    """Pre-LN CLIP block with torch's own MultiheadAttention in CLIP's (L, N, E) layout, as CLIP's model code uses."""
+    """Pre-LN CLIP block. attention="mha": torch's own MultiheadAttention in CLIP's (L, N, E) layout, as CLIP's model
+    code uses; "eager": the same weights in a batch-first (N, L, E) layout as plain bmm + softmax, no MHA wrapper."""
 
-    def __init__(self, width, heads):
+    def __init__(self, width, heads, attention="mha"):
         super().__init__()
+        self.attention = attention
         self.ln_1 = LayerNorm(width)
         self.attn = torch.nn.MultiheadAttention(width, heads)
         self.ln_2 = LayerNorm(width)
@@ -51,12 +54,28 @@ class Block(torch.nn.Module):
 
     def forward(self, x):
         h = self.ln_1(x)
-        x = x + self.attn(h, h, h, need_weights=False)[0]
+        if self.attention == "mha":
+            x = x + self.attn(h, h, h, need_weights=False)[0]
+        else:
+            x = x + self.eager_attention(h)
         h = self.c_fc(self.ln_2(x))
         return x + self.c_proj(h * torch.sigmoid(1.702 * h))
 
+    def eager_attention(self, h):
+        """Batch-first h (N, L, W): full in_proj, softmax(q k^T / sqrt(d)) v per head as bmm + softmax, out_proj."""
+        n, l, w = h.shape
+        d = w // self.heads
+        q, k, v = (t.reshape(n, l, self.heads, d).transpose(1, 2).reshape(n * self.heads, l, d)
+                   for t in F.linear(h, self.attn.in_proj_weight, self.attn.in_proj_bias).chunk(3, dim=-1))
+        attn = torch.softmax(torch.bmm(q * d ** -0.5, k.transpose(1, 2)), dim=-1)
+        o = torch.bmm(attn, v).reshape(n, self.heads, l, d).transpose(1, 2).reshape(n, l, w)
+        return self.attn.out_proj(o)
+
     def clearclip(self, x):
-        """q-q attention on ln_1(x), then out_proj; k is projected (and unused) like the full in_proj does."""
+        """q-q attention on ln_1(x), then out_proj; k is projected (and unused) like the full in_proj does.
+        x is (L, N, W) for attention="mha", (N, L, W) for "eager"; the result has x's layout."""
+        if self.attention == "eager":
+            x = x.transpose(0, 1)
         l, n, w = x.shape
         q, k, v = F.linear(self.ln_1(x), self.attn.in_proj_weight, self.attn.in_proj_bias).chunk(3, dim=-1)
         d = w // self.heads
@@ -64,19 +83,21 @@ class Block(torch.nn.Module):
         v = v.reshape(l, n * self.heads, d).transpose(0, 1)
         attn = torch.softmax(torch.bmm(q * d ** -0.5, q.transpose(1, 2)), dim=-1)
         o = torch.bmm(attn, v).transpose(0, 1).reshape(l, n, w)
-        return self.attn.out_proj(o)
+        o = self.attn.out_proj(o)
+        return o.transpose(0, 1) if self.attention == "eager" else o
 
 
 class Encoder(torch.nn.Module):
-    def __init__(self, patch, width, layers, heads, embed):
+    def __init__(self, patch, width, layers, heads, embed, attention="mha"):
         super().__init__()
         self.patch = patch
+        self.attention = attention
         s = width ** -0.5
         self.conv1 = torch.nn.Conv2d(3, width, patch, patch, bias=False)
         self.class_embedding = torch.nn.Parameter(s * torch.randn(width))
         self.positional_embedding = torch.nn.Parameter(s * torch.randn((224 // patch) ** 2 + 1, width))
         self.ln_pre = LayerNorm(width)
-        self.blocks = torch.nn.ModuleList(Block(width, heads) for _ in range(layers))
+        self.blocks = torch.nn.ModuleList(Block(width, heads, attention) for _ in range(layers))
         self.ln_post = LayerNorm(width)
         self.proj = torch.nn.Parameter(s * torch.randn(width, embed))
         for b in self.blocks:
@@ -97,11 +118,15 @@ class Encoder(torch.nn.Module):
         n, w, hp, wp = x.shape
         x = x.reshape(n, w, hp * wp).permute(0, 2, 1)
         x = torch.cat([self.class_embedding.expand(n, 1, w), x], dim=1) + self.positions(hp, wp)
-        x = self.ln_pre(x).permute(1, 0, 2)  # (L, N, W)
+        x = self.ln_pre(x)
+        if self.attention == "mha":
+            x = x.permute(1, 0, 2)  # (L, N, W)
         for b in self.blocks[:-1]:
             x = b(x)
         _ = self.blocks[-1](x)  # the official forward runs the standard last block too; its output is dropped
-        x = self.blocks[-1].clearclip(x).permute(1, 0, 2)
+        x = self.blocks[-1].clearclip(x)
+        if self.attention == "mha":
+            x = x.permute(1, 0, 2)  # (N, L, W)
         return self.ln_post(x) @ self.proj, hp, wp
 
 
@@ -164,6 +189,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--size", default="597x448")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--attention", default="mha", choices=["mha", "eager"],
+                    help="mha: torch.nn.MultiheadAttention in CLIP's (L, N, E) layout (the official structure); "
+                         "eager: batch-first bmm + softmax")
     ap.add_argument("--classes", default="conf/vocabularies/cls_voc21.txt")
     ap.add_argument("--crop", type=int, default=448)
     ap.add_argument("--stride", type=int, default=224)
@@ -172,7 +200,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     patch, width, layers, heads, embed = MODELS[args.model]
-    encoder = Encoder(patch, width, layers, heads, embed).eval()
+    encoder = Encoder(patch, width, layers, heads, embed, args.attention).eval()
     with open(args.classes) as f:
         groups = [line.strip().split(",") for line in f if line.strip()]
     class_of_query = torch.tensor([c for c, g in enumerate(groups) for _ in g])
@@ -189,9 +217,10 @@ def main():
             run(i)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     ips = args.images / seconds
-    print(f"torch {torch.__version__} {args.model} {args.precision}, {args.threads} threads, {w}x{h}: "
-          f"{args.images} images in {seconds:.2f} s")
-    print(f"RESULT impl=torch precision={args.precision} images_per_s={ips:.4f} ms_per_image={1000 / ips:.1f} "
+    print(f"torch {torch.__version__} {args.model} {args.precision}, attention {args.attention}, {args.threads} threads, "
+          f"{w}x{h}: {args.images} images in {seconds:.2f} s")
+    print(f"RESULT impl=torch torch={torch.__version__} attention={args.attention} model={args.model} "
+          f"precision={args.precision} images_per_s={ips:.4f} ms_per_image={1000 / ips:.1f} "
           f"cpu_s_per_image={cpu / args.images:.2f}")
 
 

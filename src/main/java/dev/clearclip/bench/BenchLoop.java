@@ -36,6 +36,14 @@ public final class BenchLoop {
     }
 
     public Result run(int images, int batch, int warmup, int workers, int threads) throws Exception {
+        return run(images, batch, warmup, workers, threads, null);
+    }
+
+    /**
+     * {@code profile}: where to write a chrome trace of libtorch's ops run by worker 0 during the timed part (the
+     * profiler records the calling thread only), or null.
+     */
+    public Result run(int images, int batch, int warmup, int workers, int threads, String profile) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -44,6 +52,7 @@ public final class BenchLoop {
         int step = Math.max(batch, images / 10);
         List<Thread> pool = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
+            boolean profiled = profile != null && w == 0;
             Thread t = new Thread(() -> {
                 try {
                     IntraOpThreads.apply(threads);
@@ -55,6 +64,9 @@ public final class BenchLoop {
                         }
                     }
                     warm.await();
+                    if (profiled) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                    }
                     for (int from; (from = next.getAndAdd(batch)) < images; ) {
                         int n = Math.min(batch, images - from);
                         for (ImageOutcome o : pipeline.segmentBatch(slice(from, n))) {
@@ -67,6 +79,9 @@ public final class BenchLoop {
                             log.printf("  %d/%d images, RSS %s, live native arrays %d%n", total, images,
                                     ProcessMemory.mib(ProcessMemory.rssBytes()), model.liveArrayCount());
                         }
+                    }
+                    if (profiled) {
+                        ai.djl.pytorch.jni.JniUtils.stopProfile(profile);
                     }
                 } catch (Throwable e) {
                     error.compareAndSet(null, e);

@@ -12,6 +12,8 @@ import dev.clearclip.image.RgbImage;
 import dev.clearclip.inference.PreparedImage;
 import dev.clearclip.inference.Window;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.GemmPeak;
+import dev.clearclip.model.Precision;
 import dev.clearclip.model.IntraOpThreads;
 import dev.clearclip.model.KernelChoice;
 import dev.clearclip.pipeline.Devices;
@@ -64,6 +66,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "encoder kernels: auto (fused where libtorch has them) or eager (DJL's plain ops, for "
                     + "comparison) (default ${DEFAULT-VALUE})")
     KernelChoice kernels = KernelChoice.AUTO;
+    @Option(names = "--peak", description = "also measure this machine's fp32 and bf16 GEMM peak through the same "
+            + "libtorch and workers x threads layout, and print the encoder's GFLOP/s as a fraction of each")
+    boolean peak;
+    @Option(names = "--profile", paramLabel = "FILE", description = "write a chrome trace of worker 0's libtorch ops "
+            + "in the timed part (summarise with bench/profile_summary.py)")
+    String profile;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -141,8 +149,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "images %dx%d %s -> %s; window batch %d, %d image(s) per call, %d worker(s) x %d "
                         + "intra-op thread(s) on %d cores%n", wh[0], wh[1], format, geometry, settings.windowBatch(),
                 batch, workers, perWorker, cores);
-        BenchLoop.Result r = new BenchLoop(pipeline, files, out).run(images, batch, warmup, workers, perWorker);
-        report(r, windowsPerImage, flopsPerImage, rssBefore, settings);
+        BenchLoop.Result r = new BenchLoop(pipeline, files, out).run(images, batch, warmup, workers, perWorker, profile);
+        double[] peaks = peak ? peaks(clip.device(), perWorker) : null;
+        report(r, windowsPerImage, flopsPerImage, rssBefore, settings, peaks);
         if (settings.pamrSteps() > 0) {
             // PAMR's share of the time above, measured alone on the first pass's logits of one image
             PreparedImage sample = pipeline.prepare(0, decoded);
@@ -155,6 +164,15 @@ public final class BenchCommand implements Callable<Integer> {
                     pamrLabel(settings), sample.originalWidth(), sample.originalHeight(), nanos / 3e6);
         }
         return r.failed() == 0 ? 0 : 1;
+    }
+
+    /** fp32 and bf16 GEMM peaks in GFLOP/s, with the bench's workers x threads layout. */
+    private double[] peaks(ai.djl.Device device, int perWorker) throws InterruptedException {
+        double fp32 = GemmPeak.gflops(Precision.FP32, device, workers, perWorker);
+        double bf16 = GemmPeak.gflops(Precision.BF16, device, workers, perWorker);
+        out.printf(Locale.ROOT, "GEMM peak, (%dx%d)x(%dx%d) linear, %d worker(s) x %d thread(s): fp32 %.1f GFLOP/s, "
+                + "bf16 %.1f GFLOP/s%n", GemmPeak.M, GemmPeak.K, GemmPeak.K, GemmPeak.N, workers, perWorker, fp32, bf16);
+        return new double[] {fp32, bf16};
     }
 
     /** Random unit rows per vocabulary, seeded by its position. */
@@ -175,21 +193,29 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void report(BenchLoop.Result r, int windowsPerImage, double flopsPerImage, long rssBefore,
-                        SegmentationSettings settings) {
+                        SegmentationSettings settings, double[] peaks) {
         double ips = r.images() / r.seconds();
+        double gflops = ips * flopsPerImage / 1e9;
         out.printf(Locale.ROOT, "%d images in %.2f s: %.3f images/s, %.3f windows/s, %.1f ms/image, "
                         + "%.1f GFLOP/s (%.1f GFLOP per image)%n", r.images(), r.seconds(), ips, ips * windowsPerImage,
-                1000 / ips, ips * flopsPerImage / 1e9, flopsPerImage / 1e9);
+                1000 / ips, gflops, flopsPerImage / 1e9);
+        String peakFields = "";
+        if (peaks != null) {
+            out.printf(Locale.ROOT, "encoder %.1f GFLOP/s = %.1f %% of the fp32 GEMM peak, %.1f %% of the bf16 GEMM peak%n",
+                    gflops, 100 * gflops / peaks[0], 100 * gflops / peaks[1]);
+            peakFields = String.format(Locale.ROOT, " peak_fp32=%.1f peak_bf16=%.1f of_peak_fp32=%.3f of_peak_bf16=%.3f",
+                    peaks[0], peaks[1], gflops / peaks[0], gflops / peaks[1]);
+        }
         out.printf(Locale.ROOT, "memory: RSS %s before the model, %s after warm-up, %s at the end (heap used %s); "
                         + "live native arrays %d after warm-up, %d at the end%n", ProcessMemory.mib(rssBefore),
                 ProcessMemory.mib(r.rssStart()), ProcessMemory.mib(r.rssEnd()), ProcessMemory.mib(r.heapEnd()),
                 r.arraysStart(), r.arraysEnd());
         out.printf(Locale.ROOT, "CPU time %.1f s: %.2f CPU-s per image%n", r.cpuSeconds(), r.cpuSeconds() / r.images());
         out.printf(Locale.ROOT, "RESULT method=%s attention=%s pamr=%d precision=%s kernels=%s images_per_s=%.4f "
-                        + "ms_per_image=%.1f windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%n",
+                        + "ms_per_image=%.1f windows_per_s=%.4f gflops=%.1f cpu_s_per_image=%.2f failed=%d%s%n",
                 settings.method().label(), settings.attention().label(), settings.pamrSteps(),
                 settings.precision().label(), kernels.label(), ips, 1000 / ips, ips * windowsPerImage,
-                ips * flopsPerImage / 1e9, r.cpuSeconds() / r.images(), r.failed());
+                gflops, r.cpuSeconds() / r.images(), r.failed(), peakFields);
     }
 
     private static String pamrLabel(SegmentationSettings s) {

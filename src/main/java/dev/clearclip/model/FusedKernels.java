@@ -21,10 +21,11 @@ import java.io.InputStream;
 
 /**
  * libtorch kernels DJL has no call for, through a TorchScript module (fused_kernels.pt, made by make_fused_kernels.py
- * beside it): oneDNN's linear on CPU, whose fp32 GEMM ran 2-2.5x faster than aten::linear's MKL path on AMD Zen 4,
- * and scaled_dot_product_attention, which never materialises the (B, H, L, L) scores: in fp32 a little faster than
- * the eager chain, and free of its 59 MB score buffers, which glibc maps fresh for each block (~100 ms of page faults
- * each). GPUs keep cuBLAS for the linear layers.
+ * beside it). On CPU: oneDNN's linear for fp32, whose GEMM ran 2-2.5x faster than aten::linear's MKL path on AMD
+ * Zen 4; QuickGELU (weights folded, see {@link Mlp}) as the first MLP linear's swish post-op in both precisions; the
+ * residual add as the fp32 linear's sum post-op; fp32 attention one head at a time as two oneDNN GEMMs around a
+ * softmax (the flash kernel's GEMMs take MKL's slower path here); bf16 attention as chunked bmm + softmax. GPUs keep
+ * cuBLAS for the linear layers and scaled_dot_product_attention.
  */
 final class FusedKernels implements Kernels {
     private static final Logger LOG = LoggerFactory.getLogger(FusedKernels.class);
@@ -35,6 +36,7 @@ final class FusedKernels implements Kernels {
     private final PtSymbolBlock module;
     private final Kernels eager;
     private final boolean cpu;
+    private volatile boolean bf16PostOps = true;
 
     private FusedKernels(PtSymbolBlock module, Kernels eager, boolean cpu) {
         this.module = module;
@@ -75,6 +77,9 @@ final class FusedKernels implements Kernels {
             NDArray b = probe.randomUniform(-1, 1, new Shape(5));
             requireClose("linear", linear(x, w, b), eager.linear(x, w, b));
             requireClose("linear without bias", linear(x, w, null), eager.linear(x, w, null));
+            requireClose("linear + swish", linearSwish(x, w, b), eager.linearSwish(x, w, b));
+            NDArray residual = probe.randomUniform(-1, 1, new Shape(2, 3, 5));
+            requireClose("linear + add", linearAdd(x, w, b, residual), eager.linearAdd(x, w, b, residual));
             NDArray q = probe.randomUniform(-1, 1, new Shape(1, 2, 7, 4));
             NDArray k = probe.randomUniform(-1, 1, new Shape(1, 2, 7, 4));
             NDArray v = probe.randomUniform(-1, 1, new Shape(1, 2, 7, 4));
@@ -92,11 +97,39 @@ final class FusedKernels implements Kernels {
 
     @Override
     public NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        // bf16 linear already runs on oneDNN inside aten::linear, and needs no AVX512-BF16 check here
+        // bf16 stays on aten::linear (oneDNN too, bias added apart): oneDNN's _linear_pointwise was no faster
+        // within this machine's noise and lowered bf16 label agreement with fp32 by ~0.06-0.1 %
         if (!cpu || x.getDataType() != DataType.FLOAT32) {
             return eager.linear(x, weight, bias);
         }
         return bias == null ? run("linear_no_bias", x, x, weight) : run("linear", x, x, weight, bias);
+    }
+
+    @Override
+    public NDArray linearSwish(NDArray x, NDArray weight, NDArray bias) {
+        boolean fp32 = x.getDataType() == DataType.FLOAT32;
+        if (!cpu || (!fp32 && !bf16PostOps)) {
+            return Kernels.super.linearSwish(x, weight, bias);
+        }
+        if (fp32) {
+            return run("linear_swish", x, x, weight, bias);
+        }
+        try {
+            return run("linear_swish", x, x, weight, bias);
+        } catch (ai.djl.engine.EngineException e) {
+            // oneDNN refuses bf16 on CPUs without AVX-512 (aten::linear still runs there)
+            bf16PostOps = false;
+            LOG.warn("oneDNN bf16 linear unavailable on this CPU ({}); QuickGELU runs as separate ops", e.getMessage());
+            return Kernels.super.linearSwish(x, weight, bias);
+        }
+    }
+
+    @Override
+    public NDArray linearAdd(NDArray x, NDArray weight, NDArray bias, NDArray residual) {
+        if (!cpu || x.getDataType() != residual.getDataType()) { // bf16: one mixed-dtype add, no cast
+            return Kernels.super.linearAdd(x, weight, bias, residual);
+        }
+        return run("linear_add", residual, x, weight, bias, residual);
     }
 
     @Override
@@ -106,7 +139,30 @@ final class FusedKernels implements Kernels {
         if (cpu && q.getDataType() != DataType.FLOAT32) {
             return chunkedAttention(eager, q, k, v, SCORE_CHUNK_BYTES);
         }
+        if (cpu) {
+            return perHeadAttention(q, k, v);
+        }
         return run("attention", q, q, k, v);
+    }
+
+    /**
+     * fp32 attention one (batch, head) at a time as two oneDNN GEMMs around a softmax ({@code attention_head}): the
+     * (L, L) scores of one head stay in cache, and oneDNN's GEMMs use AVX-512 where the flash kernel's go through
+     * MKL's slower path on AMD (ViT-B/16, 785 tokens, one thread: 14.5 vs 21 ms per window).
+     */
+    private NDArray perHeadAttention(NDArray q, NDArray k, NDArray v) {
+        Shape s = q.getShape();
+        long batch = s.get(0);
+        long heads = s.get(1);
+        NDArray scaled = q.mul((float) Math.pow(s.get(3), -0.5)); // (B, H, L, D)
+        NDList out = new NDList(Math.toIntExact(batch * heads));
+        for (long b = 0; b < batch; b++) {
+            for (long h = 0; h < heads; h++) {
+                NDIndex head = new NDIndex("{}, {}", b, h);
+                out.add(run("attention_head", q, scaled.get(head), k.get(head), v.get(head))); // (L, D)
+            }
+        }
+        return NDArrays.stack(out).reshape(batch, heads, s.get(2), s.get(3)); // (B, H, L, D)
     }
 
     /**
@@ -142,7 +198,7 @@ final class FusedKernels implements Kernels {
 
     @Override
     public String describe() {
-        return cpu ? "fused (fp32: oneDNN linear, SDPA)" : "fused (SDPA)";
+        return cpu ? "fused (oneDNN linear with post-ops, fp32 attention per head on oneDNN)" : "fused (SDPA)";
     }
 
     /** Runs one method; the result joins {@code owner}'s manager. */

@@ -42,12 +42,13 @@ final class ResidualAttentionBlock implements LastBlock {
     /** x (B, L, W); mask (L, L) additive or null. */
     NDArray forward(NDArray x, NDArray mask) {
         return Heads.scoped(x, in -> {
-            NDArray h = in.add(mp.fp32(attention(mp.compute(ln1.apply(in)), mask)));
-            return h.add(mp.fp32(mlp.apply(mp.compute(ln2.apply(h)))));
+            NDArray h = attentionAddedTo(in, mp.compute(ln1.apply(in)), mask);
+            return mlp.addTo(h, mp.compute(ln2.apply(h)));
         });
     }
 
-    private NDArray attention(NDArray h, NDArray mask) {
+    /** residual + out_proj(attention(h)), in the residual's dtype. */
+    private NDArray attentionAddedTo(NDArray residual, NDArray h, NDArray mask) {
         NDList qkv = kernels.linear(h, inProjWeight, inProjBias).split(3, 2); // 3 x (B, L, W)
         NDArray q = Heads.split(qkv.get(0), heads);
         NDArray k = Heads.split(qkv.get(1), heads);
@@ -59,6 +60,6 @@ final class ResidualAttentionBlock implements LastBlock {
             float scale = (float) Math.pow(q.getShape().get(3), -0.5);
             o = Heads.attentionWeights(q, k, scale, mask, mp).matMul(v);
         }
-        return kernels.linear(Heads.merge(o), outProjWeight, outProjBias);
+        return kernels.linearAdd(Heads.merge(o), outProjWeight, outProjBias, residual);
     }
 }

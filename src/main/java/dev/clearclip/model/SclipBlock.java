@@ -42,8 +42,8 @@ final class SclipBlock implements LastBlock {
             NDArray k = Heads.split(qkv.get(1), heads);
             NDArray v = Heads.split(qkv.get(2), heads);
             NDArray o = kernels.attention(q, q, v).add(kernels.attention(k, k, v)); // (B, H, L, D)
-            NDArray h = in.add(mp.fp32(kernels.linear(Heads.merge(o), outProjWeight, outProjBias)));
-            return h.add(mp.fp32(mlp.apply(mp.compute(ln2.apply(h)))));
+            NDArray h = kernels.linearAdd(Heads.merge(o), outProjWeight, outProjBias, in);
+            return mlp.addTo(h, mp.compute(ln2.apply(h)));
         });
     }
 }
