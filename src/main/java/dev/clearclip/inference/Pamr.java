@@ -51,8 +51,10 @@ final class Pamr {
             for (int n = 0; n < shifts.size(); n++) {
                 weights.add(kernel.get(new NDIndex(":, {}:{}", n, n + 1))); // (B, 1, H, W)
             }
+            boolean owned = m != mask; // the caller's mask (no resize needed) is never freed here
             for (int t = 0; t < steps; t++) {
-                m = step(m, shifts, weights, scope);
+                m = step(m, owned, shifts, weights, scope);
+                owned = true;
             }
             m.attach(parent);
             return m;
@@ -64,9 +66,12 @@ final class Pamr {
      * is freed as soon as it is added, and the previous mask when the step ends, so memory stays at a few masks
      * whatever the steps (kept in {@code scope}, every step's taps held 24 GB for a 597x448 image).
      */
-    private static NDArray step(NDArray mask, List<Shift> shifts, List<NDArray> weights, NDManager scope) {
+    private static NDArray step(NDArray mask, boolean owned, List<Shift> shifts, List<NDArray> weights,
+                                NDManager scope) {
         try (NDManager step = scope.newSubManager()) {
-            mask.attach(step); // freed with the step: the refined mask replaces it
+            if (owned) {
+                mask.attach(step); // freed with the step: the refined mask replaces it
+            }
             NDArray next = null;
             for (int n = 0; n < shifts.size(); n++) {
                 NDArray term = shifts.get(n).apply(mask).muli(weights.get(n));
