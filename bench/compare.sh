@@ -5,8 +5,8 @@
 # the official structure (nn.MultiheadAttention, `--attention mha`) and plain batch-first bmm + softmax
 # (`--attention eager`). The machine is shared, so the variants are ALTERNATED round by round and medians reported.
 #
-# Needs a torch: TORCH_PYTHON, else /work/venv-torch2/bin/python or ./venv-torch2/bin/python when present (a torch 2.x
-# CPU wheel: python3 -m venv --system-site-packages /work/venv-torch2; /work/venv-torch2/bin/pip install --no-deps
+# Needs a torch: TORCH_PYTHON, else $TORCH_VENV/bin/python (default ./venv-torch2, git-ignored) when present (a torch
+# 2.x CPU wheel: python3 -m venv --system-site-packages venv-torch2; venv-torch2/bin/pip install --no-deps
 # torch-2.*+cpu-*.whl numpy-*.whl pillow-*.whl), else /usr/bin/python3 (Debian's torch 1.13: apt-get install
 # python3-torch python3-numpy libopenblas0-openmp; without OpenBLAS it falls back to the reference BLAS, ~20x
 # slower). Every raw line names the torch version. And an offline Maven build of this project.
@@ -21,7 +21,7 @@ ROUNDS=${ROUNDS:-3}
 IMAGES=${IMAGES:-6}
 MODEL=${MODEL:-ViT-B/16}
 if [ -z "${TORCH_PYTHON:-}" ]; then
-  for candidate in /work/venv-torch2/bin/python venv-torch2/bin/python "${PYTHON:-}" /usr/bin/python3; do
+  for candidate in "${TORCH_VENV:-venv-torch2}/bin/python" "${PYTHON:-}" /usr/bin/python3; do
     if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c 'import torch' 2>/dev/null; then
       TORCH_PYTHON=$candidate
       break

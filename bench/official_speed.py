@@ -11,7 +11,7 @@ Weights are random with CLIP ViT-B/16 (or L/14) shapes: speed depends on shapes 
 
 Run with a torch 2.x (a CPU wheel in a venv, see bench/compare.sh) or Debian's torch 1.13 (apt-get install
 python3-torch python3-numpy), e.g.
-  /work/venv-torch2/bin/python bench/official_speed.py --precision fp32 --attention eager --images 10
+  venv-torch2/bin/python bench/official_speed.py --precision fp32 --attention eager --images 10
 """
 import argparse
 import io
