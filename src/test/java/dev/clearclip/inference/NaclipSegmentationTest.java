@@ -77,9 +77,44 @@ class NaclipSegmentationTest {
     }
 
     static SegmentationSettings settings(JsonNode c, int pamrSteps, int windowBatch) {
+        return settings(c, pamrSteps, windowBatch, Precision.FP32);
+    }
+
+    static SegmentationSettings settings(JsonNode c, int pamrSteps, int windowBatch, Precision precision) {
         return new SegmentationSettings(336, 2048, c.get("slide_crop").asInt(), c.get("slide_stride").asInt(),
-                c.get("prob_thd").asDouble(), c.get("logit_scale").asDouble(), LastBlockVariant.NACLIP, Precision.FP32,
+                c.get("prob_thd").asDouble(), c.get("logit_scale").asDouble(), LastBlockVariant.NACLIP, precision,
                 windowBatch, SegmentationSettings.DEFAULT_MAX_PIXELS, Method.NACLIP, pamrSteps, List.of(8, 16), 5.0, null);
+    }
+
+    /** bf16 keeps >= 99.5 % of NACLIP's fp32 labels on its official cases, PAMR on and off. */
+    @ParameterizedTest
+    @CsvSource({"seg_voc21_slide,0", "seg_voc21_slide,10", "seg_voc21_official,0", "seg_voc21_official,10"})
+    void bf16KeepsTheLabels(String name, int pamr) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.clearclip.model.Bf16Support.cpuHasAvx512Bf16(),
+                dev.clearclip.model.Bf16Support.SKIP);
+        JsonNode c = cases.get(name);
+        PreparedImage image = chelsea(c);
+        List<QueryEmbeddings> queries = List.of(voc21Queries("tiny_voc21s_query_features.npy"));
+        int[] full;
+        try (SlidingWindowInference fp32 = new SlidingWindowInference(model, settings(c, pamr, 2), queries,
+                OutputOptions.defaults())) {
+            full = fp32.segment(List.of(image)).get(0).get(0).labels();
+        }
+        int[] half;
+        try (ClipModel bf16 = ClipModel.load(TinyCheckpoints.tiny(), LastBlockVariant.NACLIP, Towers.VISION,
+                Device.cpu(), Precision.BF16);
+             SlidingWindowInference s = new SlidingWindowInference(bf16, settings(c, pamr, 2, Precision.BF16),
+                     queries, OutputOptions.defaults())) {
+            half = s.segment(List.of(image)).get(0).get(0).labels();
+        }
+        int same = 0;
+        for (int i = 0; i < full.length; i++) {
+            same += full[i] == half[i] ? 1 : 0;
+        }
+        double agreement = (double) same / full.length;
+        System.out.printf("naclip %s pamr %d: bf16 labels agree with fp32 on %.4f %% of %d pixels%n", name, pamr,
+                100 * agreement, full.length);
+        org.junit.jupiter.api.Assertions.assertTrue(agreement >= 0.995, name + " pamr " + pamr + ": " + agreement);
     }
 
     @ParameterizedTest
