@@ -22,6 +22,13 @@ seg_ips=$(grep -oE '[0-9.]+ images/s' "$work/segment.log" | tail -1 | cut -d' ' 
 echo "bench:   $b"
 echo "segment: $images images, whole run $seg_wall s (incl. JVM and Spark start), run's own images/s $seg_ips; encoder loaded at ${loaded:-?}"
 awk -v s="$seg_ips" -v b="$bench_ips" 'BEGIN {printf "segment / bench (run wall incl. listing and text embedding): %.2fx\n", s / b}'
+committed=$(grep -E 'wave [0-9]+/[0-9]+ committed' "$work/segment.log" | tail -1 | grep -oE '^[0-9]{2}:[0-9]{2}:[0-9]{2}' || true)
+if [[ -n "$loaded" && -n "$committed" ]]; then
+  # the issue's measure: from the encoder load to the last row committed (statistics and the runs row come after)
+  day=$(date -d @"${start%.*}" +%F)
+  awk -v n="$images" -v l="$(date -d "$day $loaded" +%s)" -v c="$(date -d "$day $committed" +%s)" -v b="$bench_ips" \
+    'BEGIN {r = n / (c - l); printf "segment from the encoder load to the last row committed: %.3f images/s, %.2fx of bench\n", r, r / b}'
+fi
 if [[ -n "$loaded" ]]; then
   # from the first encoder load to the end of the process (class statistics and the runs row included)
   load_s=$(date -d "$(date -d @"${start%.*}" +%F) $loaded" +%s)
