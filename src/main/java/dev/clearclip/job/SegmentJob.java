@@ -221,7 +221,8 @@ public final class SegmentJob {
                 todo = cache ? todo.persist(StorageLevel.MEMORY_AND_DISK()) : todo;
                 listed = inputs.count();
                 processing = todo.count();
-                int n = processing == 0 ? 0 : (int) Math.min(10_000, (processing + waveImages(s, tables) - 1) / waveImages(s, tables));
+                long perWaveTarget = processing == 0 ? 1 : waveImages(s, tables); // reads the runs table: once
+                int n = processing == 0 ? 0 : (int) Math.min(10_000, (processing + perWaveTarget - 1) / perWaveTarget);
                 long perWave = n == 0 ? 0 : (processing + n - 1) / n;
                 int partitions = e.partitions() != null ? e.partitions()
                         : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
