@@ -34,11 +34,6 @@ final class InputCatalog {
     private InputCatalog() {
     }
 
-    /** Whether the inputs may be cached: rows of a table carry the image bytes, which must not be. */
-    static boolean cacheable(JobSettings s) {
-        return s.inputs().table() == null;
-    }
-
     static Dataset<Row> load(SparkSession spark, JobSettings s) {
         if (s.inputs().table() != null) {
             return TableInputs.load(spark, s.inputs().table()); // one row per table row: nothing is dropped

@@ -3,6 +3,7 @@ package dev.clearclip.job;
 import dev.clearclip.io.Redact;
 import dev.clearclip.pipeline.PipelinePlan;
 import dev.clearclip.spark.HadoopConf;
+import dev.clearclip.spark.InputRows;
 import dev.clearclip.spark.MaskSchema;
 import dev.clearclip.spark.Provenance;
 import dev.clearclip.spark.SegmentTask;
@@ -15,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -213,28 +215,42 @@ public final class SegmentJob {
                         shardList.size(), shards.skippedShards(), shards.skippedSamples(), shards.shards(),
                         waves.size());
             } else {
-                // table rows carry their bytes: never cached, each wave reads its share again
-                boolean cache = InputCatalog.cacheable(s);
-                inputs = SourceFingerprints.fill(listing, conf);
-                inputs = cache ? inputs.persist(StorageLevel.MEMORY_AND_DISK()) : inputs;
+                // table rows carry their bytes and fingerprints: never cached nor mapped, so that a wave's filter
+                // on its files reaches the scan
+                boolean table = s.inputs().table() != null;
+                inputs = table ? listing : SourceFingerprints.fill(listing, conf).persist(StorageLevel.MEMORY_AND_DISK());
                 todo = IncrementalFilter.apply(spark, tables, inputs, plan, s);
-                todo = cache ? todo.persist(StorageLevel.MEMORY_AND_DISK()) : todo;
+                todo = table ? todo : todo.persist(StorageLevel.MEMORY_AND_DISK());
                 listed = inputs.count();
-                processing = todo.count();
-                long perWaveTarget = processing == 0 ? 1 : waveImages(s, tables); // reads the runs table: once
-                int n = processing == 0 ? 0 : (int) Math.min(10_000, (processing + perWaveTarget - 1) / perWaveTarget);
-                long perWave = n == 0 ? 0 : (processing + n - 1) / n;
-                int partitions = e.partitions() != null ? e.partitions()
-                        : (int) Math.max(sc.defaultParallelism(), Math.min(100_000,
-                        (perWave + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
+                long perWaveTarget = waveImages(s, tables); // reads the runs table: once
+                List<TableInputs.FileWave> fileWaves = table ? TableInputs.fileWaves(todo, perWaveTarget) : null;
+                processing = fileWaves != null ? fileWaves.stream().mapToLong(TableInputs.FileWave::rows).sum()
+                        : todo.count();
                 Dataset<Row> rows = todo;
-                for (int w = 0; w < n; w++) {
-                    Dataset<Row> wave = n == 1 ? rows : rows.where(pmod(hash(col("uri")), lit(n)).equalTo(w));
-                    waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
-                            Encoders.row(MaskSchema.MASKS)), partitions + " partitions", null));
+                String[] columns = InputRows.WITH_DONE.fieldNames();
+                if (fileWaves != null) {
+                    for (TableInputs.FileWave fw : fileWaves) {
+                        int partitions = partitions(e, fw.rows());
+                        Dataset<Row> wave = rows.where(col(TableInputs.FILE).isin(fw.files().toArray()))
+                                .select(names(columns));
+                        waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
+                                Encoders.row(MaskSchema.MASKS)), fw.files().size() + " table file(s), "
+                                + partitions + " partitions", null));
+                    }
+                } else {
+                    int n = processing == 0 ? 0
+                            : (int) Math.min(10_000, (processing + perWaveTarget - 1) / perWaveTarget);
+                    long perWave = n == 0 ? 0 : (processing + n - 1) / n;
+                    int partitions = partitions(e, perWave);
+                    for (int w = 0; w < n; w++) {
+                        Dataset<Row> wave = (n == 1 ? rows : rows.where(pmod(hash(col("uri")), lit(n)).equalTo(w)))
+                                .select(names(columns));
+                        waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
+                                Encoders.row(MaskSchema.MASKS)), partitions + " partitions", null));
+                    }
                 }
                 LOG.info("run {}: {} input images, {} already done, {} to segment in {} wave(s)", runId, listed,
-                        listed - processing, processing, n);
+                        listed - processing, processing, waves.size());
             }
             if (plan.passes().size() > 1) {
                 LOG.info("run {}: {} encoder passes per image (vocabularies with different windows)", runId,
@@ -287,6 +303,20 @@ public final class SegmentJob {
      * are, and what to record once it is committed (or null).
      */
     private record Wave(Supplier<Dataset<Row>> masks, String tasks, Runnable committed) {
+    }
+
+    /** Segmentation tasks for a wave of {@code images}: {@code --partitions}, else by {@code --images-per-partition}. */
+    private int partitions(JobSettings.Execution e, long images) {
+        return e.partitions() != null ? e.partitions() : (int) Math.max(spark.sparkContext().defaultParallelism(),
+                Math.min(100_000, (images + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
+    }
+
+    private static Column[] names(String[] columns) {
+        Column[] c = new Column[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            c[i] = col(columns[i]);
+        }
+        return c;
     }
 
     /** Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace. */

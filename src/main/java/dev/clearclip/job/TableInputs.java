@@ -30,11 +30,17 @@ import static org.apache.spark.sql.functions.when;
  * column or a struct with a binary {@code bytes} field, detected for img2dataset ({@code jpg}, {@code png},
  * {@code webp} next to {@code key}) and Hugging Face datasets ({@code image: {bytes, path}}); the bytes are decoded by
  * content, whatever the column is called. The key is the key column, else {@code image.path} when every row has a
- * distinct one, else {@code <file>:<row index>}.
+ * distinct one, else {@code <file>:<row index>}. The rows carry one more column, {@link #FILE}.
  */
 final class TableInputs {
 
     static final List<String> IMG2DATASET = List.of("jpg", "png", "webp");
+
+    /**
+     * The column after {@link InputRows#SCHEMA}'s that names the row's table file (null for a catalog table): a
+     * filter on it is a filter on {@code _metadata.file_path}, which Spark uses to skip the other files unread.
+     */
+    static final String FILE = "table_file";
 
     private TableInputs() {
     }
@@ -69,7 +75,44 @@ final class TableInputs {
                 when(bytes.isNull(), lit("row has no image bytes in column " + image + " of " + t.uri()))
                         .as("read_error"),
                 lit(null).cast("boolean").as("read_error_retryable"),
-                fingerprint.as("source_fingerprint"));
+                fingerprint.as("source_fingerprint"),
+                (files ? col("_metadata.file_path") : lit(null).cast("string")).as(FILE));
+    }
+
+    /** A wave of a file table: whole files, and how many of their rows are to do. */
+    record FileWave(List<String> files, long rows) {
+    }
+
+    /**
+     * Packs the table files that have rows to do ({@code todo}: {@link #load}'s rows less the done ones) into waves
+     * of about {@code target} rows, never splitting a file, so that each wave reads its own files only; files with
+     * nothing to do are in no wave and are never read again. One aggregate over the key columns: the driver sees a
+     * row per file, never per image. Null for a catalog table, which has no files to name.
+     */
+    static List<FileWave> fileWaves(Dataset<Row> todo, long target) {
+        List<Row> perFile = todo.groupBy(col(FILE)).agg(count(lit(1)).as("rows")).orderBy(col(FILE)).collectAsList();
+        if (!perFile.isEmpty() && perFile.get(0).isNullAt(0)) {
+            return null;
+        }
+        long total = perFile.stream().mapToLong(r -> r.getLong(1)).sum();
+        long n = Math.max(1, (total + target - 1) / Math.max(1, target));
+        long perWave = (total + n - 1) / n;
+        List<FileWave> waves = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        long rows = 0;
+        for (Row r : perFile) {
+            files.add(r.getString(0));
+            rows += r.getLong(1);
+            if (rows >= perWave) {
+                waves.add(new FileWave(List.copyOf(files), rows));
+                files.clear();
+                rows = 0;
+            }
+        }
+        if (!files.isEmpty()) {
+            waves.add(new FileWave(List.copyOf(files), rows));
+        }
+        return waves;
     }
 
     private static String imageColumn(StructType schema, JobSettings.InputTable t) {

@@ -2,6 +2,9 @@ package dev.clearclip.job;
 
 import dev.clearclip.pipeline.JvmEncoders;
 import dev.clearclip.spark.TestImages;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -22,6 +25,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +102,79 @@ class TableInputTest {
                 "--run-id", "t2"));
         assertEquals(0, again.exit(), again.err());
         assertEquals(4, spark.read().parquet(out.resolve("masks").toString()).count(), "rerun wrote nothing");
+    }
+
+    @Test
+    void eachWaveReadsOnlyItsOwnTableFilesAndANewFileIsTheOnlyOneReadOnRerun() throws IOException {
+        StructType schema = new StructType().add("key", DataTypes.StringType).add("jpg", DataTypes.BinaryType);
+        String table = dir.resolve("files").toString();
+        for (int f = 0; f < 4; f++) {
+            writeFile(schema, table, f);
+        }
+        Path out = dir.resolve("files-out");
+        WaveReads reads = new WaveReads();
+        spark.sparkContext().addSparkListener(reads);
+        try {
+            // 2 rows per file and 2 per wave: 4 waves, each of one file
+            JobTestSupport.Result r = JobTestSupport.segment(args(table, out, "--commit-every", "2"));
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(8, statusByKey(out).size());
+            assertEquals(4, spark.read().parquet(out.resolve("runs").toString())
+                    .selectExpr("max(waves_total)").first().getInt(0));
+            assertEquals(8, reads.total(), "the waves read every row once, not every file once per wave");
+
+            writeFile(schema, table, 4);
+            reads.reset();
+            JobTestSupport.Result again = JobTestSupport.segment(args(table, out, "--commit-every", "2"));
+            assertEquals(0, again.exit(), again.err());
+            assertEquals(10, statusByKey(out).size());
+            // the wave's job also reads masks (8 rows) for the done keys; all five files would make it 18
+            assertEquals(2 + 8, reads.total(), "the rerun's wave reads the new file only");
+        } finally {
+            spark.sparkContext().removeSparkListener(reads);
+        }
+    }
+
+    private static void writeFile(StructType schema, String table, int f) throws IOException {
+        List<Row> rows = List.of(RowFactory.create("f" + f + "-0", TestImages.image(32, 24, "jpg")),
+                RowFactory.create("f" + f + "-1", TestImages.image(24, 32, "png")));
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode("append").parquet(table);
+    }
+
+    /** Input records read by the tasks of the segment waves' jobs. */
+    private static final class WaveReads extends SparkListener {
+        private final Set<Integer> waveStages = ConcurrentHashMap.newKeySet();
+        private final AtomicLong records = new AtomicLong();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart job) {
+            String description = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
+            if (description != null && description.startsWith("clearclip: segment wave")) {
+                job.stageIds().foreach(id -> waveStages.add((Integer) id));
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd task) {
+            if (waveStages.contains(task.stageId()) && task.taskMetrics() != null) {
+                records.addAndGet(task.taskMetrics().inputMetrics().recordsRead());
+            }
+        }
+
+        long total() {
+            // listener events arrive on Spark's bus thread: wait until those of the finished run are delivered
+            try {
+                spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("Spark's listener bus did not drain in 30 s", e);
+            }
+            return records.get();
+        }
+
+        void reset() {
+            total();
+            records.set(0);
+        }
     }
 
     @Test
