@@ -77,7 +77,8 @@ cat > "$home/bin/spark-submit" <<SUBMIT
 #!/usr/bin/env bash
 set -euo pipefail
 export SPARK_HOME='$home' SPARK_SCALA_VERSION='$scala' SPARK_LOCAL_IP=127.0.0.1
-exec '$java' \${SPARK_DRIVER_MEMORY:+-Xmx\$SPARK_DRIVER_MEMORY} $opens -cp '$home/jars/*' \\
+# shellcheck disable=SC2086 # SPARK_SUBMIT_OPTS is a list of JVM flags, as in Spark's own launcher
+exec '$java' \${SPARK_DRIVER_MEMORY:+-Xmx\$SPARK_DRIVER_MEMORY} \${SPARK_SUBMIT_OPTS:-} $opens -cp '$home/jars/*' \\
   org.apache.spark.deploy.SparkSubmit "\$@"
 SUBMIT
 chmod +x "$home/bin/spark-submit"

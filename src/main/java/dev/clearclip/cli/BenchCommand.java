@@ -1,7 +1,6 @@
 package dev.clearclip.cli;
 
 import dev.clearclip.bench.BenchLoop;
-import dev.clearclip.bench.EncoderFlops;
 import dev.clearclip.bench.ProcessMemory;
 import dev.clearclip.bench.RandomClip;
 import dev.clearclip.bench.SyntheticImages;
@@ -12,6 +11,7 @@ import dev.clearclip.image.RgbImage;
 import dev.clearclip.inference.PreparedImage;
 import dev.clearclip.inference.Window;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.EncoderFlops;
 import dev.clearclip.model.GemmPeak;
 import dev.clearclip.model.Precision;
 import dev.clearclip.model.IntraOpThreads;

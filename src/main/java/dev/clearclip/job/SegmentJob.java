@@ -201,7 +201,7 @@ public final class SegmentJob {
                 ShardTask shardTask = new ShardTask(task, conf, s.inputs().extensions(), s.inputs().keepMetadata(),
                         e.maxFileBytes(), plan.queries().size(), samplesSkipped);
                 ShardRun run = shards;
-                List<List<ShardCatalog.Shard>> shardWaves = shards.waves(waveImages(s, tables));
+                List<List<ShardCatalog.Shard>> shardWaves = shards.waves(waveImages(s, tables, plan));
                 for (int w = 0; w < shardWaves.size(); w++) {
                     List<ShardCatalog.Shard> wave = shardWaves.get(w);
                     int index = w + 1;
@@ -222,7 +222,7 @@ public final class SegmentJob {
                 todo = IncrementalFilter.apply(spark, tables, inputs, plan, s);
                 todo = table ? todo : todo.persist(StorageLevel.MEMORY_AND_DISK());
                 listed = inputs.count();
-                long perWaveTarget = waveImages(s, tables); // reads the runs table: once
+                long perWaveTarget = waveImages(s, tables, plan); // reads the runs table: once
                 List<TableInputs.FileWave> fileWaves = table ? TableInputs.fileWaves(todo, perWaveTarget) : null;
                 processing = fileWaves != null ? fileWaves.stream().mapToLong(TableInputs.FileWave::rows).sum()
                         : todo.count();
@@ -319,14 +319,21 @@ public final class SegmentJob {
         return c;
     }
 
-    /** Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace. */
-    private long waveImages(JobSettings s, ResultTables tables) {
+    /**
+     * Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace, or at
+     * a pace estimated from the model on a first run.
+     */
+    private long waveImages(JobSettings s, ResultTables tables, PipelinePlan plan) {
         if (s.execution().commitEvery() != null) {
             return s.execution().commitEvery();
         }
         double perSecond = RunsTable.lastPace(tables);
         if (perSecond <= 0) {
-            perSecond = 0.5 * spark.sparkContext().defaultParallelism(); // a CPU core does ViT-B/16 at ~0.5 images/s
+            // no pace measured here yet: from the model's work, at what a CPU core does (~150 GFLOP/s of encoder
+            // work, ~5 ms per image around it); ViT-B/16 on VOC-sized photos comes to ~0.5 images/s per core
+            double gflop = plan.typicalImageGflop();
+            double perCore = Double.isFinite(gflop) ? 1 / (gflop / 150 + 0.005) : 0.5;
+            perSecond = perCore * spark.sparkContext().defaultParallelism();
         }
         return Math.max(100, (long) (3600 * perSecond));
     }

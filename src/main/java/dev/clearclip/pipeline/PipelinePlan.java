@@ -7,7 +7,11 @@ import dev.clearclip.config.OutputOptions;
 import dev.clearclip.config.SegmentationRequest;
 import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.config.VocabularySource;
+import dev.clearclip.image.KeepRatioResize;
+import dev.clearclip.inference.Window;
+import dev.clearclip.inference.WindowPlan;
 import dev.clearclip.model.ClipModel;
+import dev.clearclip.model.EncoderFlops;
 import dev.clearclip.model.KernelChoice;
 import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
@@ -39,10 +43,13 @@ import java.util.Set;
  * sha256, every vocabulary embedded with its own settings, the output options and the requested device. Small and
  * serialisable; executors open a {@link SegmentationPipeline} from it.
  *
- * @param modelPath folder the executors load the image encoder from (null for an encoder built in memory)
+ * @param modelPath         folder the executors load the image encoder from (null for an encoder built in memory)
+ * @param typicalImageGflop encoder GFLOP of a typical photo ({@link #typicalImageGflop(ClipConfig, List)}), NaN when
+ *                          not known
  */
 public record PipelinePlan(String modelId, String modelPath, String weightsSha256, List<VocabularyPlan> vocabularies,
-                           OutputOptions output, String device, KernelChoice kernels) implements Serializable {
+                           OutputOptions output, String device, KernelChoice kernels, double typicalImageGflop)
+        implements Serializable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,7 +95,7 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
                     requested.get(i).source().origin()));
         }
         return new PipelinePlan(modelArg, folder.dir().toAbsolutePath().toString(), sha, plans, request.output(),
-                request.device(), KernelChoice.AUTO);
+                request.device(), KernelChoice.AUTO, typicalImageGflop(config, plans));
     }
 
     /**
@@ -102,7 +109,7 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
             plans.add(new VocabularyPlan(queries.apply(r.vocabulary()), r.settings(), r.source().origin()));
         }
         return new PipelinePlan(modelId, null, weightsSha256, plans, request.output(), request.device(),
-                KernelChoice.AUTO);
+                KernelChoice.AUTO, Double.NaN);
     }
 
     /** A vocabulary as requested: its classes, where they came from, and its settings. */
@@ -150,7 +157,33 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
     }
 
     public PipelinePlan withKernels(KernelChoice k) {
-        return new PipelinePlan(modelId, modelPath, weightsSha256, vocabularies, output, device, k);
+        return new PipelinePlan(modelId, modelPath, weightsSha256, vocabularies, output, device, k, typicalImageGflop);
+    }
+
+    /**
+     * Encoder GFLOP for one 640x480 photo, cut into windows as each encoder pass of these vocabularies would: what a
+     * job sizes its work by before any run has measured its pace.
+     */
+    static double typicalImageGflop(ClipConfig config, List<VocabularyPlan> vocabularies) {
+        int patch = config.vision().patchSize();
+        double flops = 0;
+        List<SegmentationSettings> passes = new ArrayList<>();
+        for (VocabularyPlan v : vocabularies) {
+            if (passes.stream().noneMatch(p -> p.sameWindows(v.settings()))) {
+                passes.add(v.settings());
+            }
+        }
+        for (SegmentationSettings s : passes) {
+            KeepRatioResize.Size size = new KeepRatioResize(s.resizeLong(), s.resizeShort()).targetSize(640, 480);
+            List<Window> windows = s.slide()
+                    ? WindowPlan.slide(size.height(), size.width(), s.crop(), s.stride(), patch, true)
+                    : List.of(WindowPlan.whole(size.height(), size.width(), patch, true));
+            for (Window w : windows) {
+                flops += EncoderFlops.perWindow(config, s.attention(), w.paddedHeight() / patch,
+                        w.paddedWidth() / patch);
+            }
+        }
+        return flops / 1e9;
     }
 
     /** The settings every vocabulary shares for the encoder (last block, precision, window batch, max pixels). */

@@ -1,5 +1,6 @@
 package dev.clearclip.bench;
 
+import dev.clearclip.model.EncoderFlops;
 import dev.clearclip.model.IntraOpThreads;
 import ai.djl.Device;
 import dev.clearclip.model.LastBlockVariant;

@@ -6,8 +6,11 @@ import dev.clearclip.config.Method;
 import dev.clearclip.config.SegmentationRequest;
 import dev.clearclip.config.SettingOverrides;
 import dev.clearclip.model.Correction;
+import dev.clearclip.model.EncoderFlops;
+import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.model.Precision;
 import dev.clearclip.vocabulary.QueryEmbeddings;
+import dev.clearclip.weights.ClipConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,6 +26,22 @@ class MethodSettingsKeyTest {
         SegmentationRequest request = SegmentationRequest.of(List.of("voc21")).withOverrides(overrides);
         return PipelinePlan.withQueries("m", "sha", request, v -> new QueryEmbeddings(v.name(), v.sha256(),
                 v.classNames(), v.classOfQuery(), 2, new float[v.classOfQuery().length * 2]));
+    }
+
+    @Test
+    void typicalImageWorkCountsEachEncoderPassOnceWithItsWindows() {
+        ClipConfig vitB16 = dev.clearclip.bench.RandomClip.config("random:ViT-B/16");
+        double window448 = EncoderFlops.perWindow(vitB16, LastBlockVariant.CLEARCLIP, 28, 28) / 1e9;
+        // a 640x480 photo resized to 597x448 takes two 448 windows
+        assertEquals(2 * window448, PipelinePlan.typicalImageGflop(vitB16, plan(SettingOverrides.none())
+                .vocabularies()), 1e-9);
+        assertEquals(298.5, 2 * window448, 0.1, "bench's ViT-B/16 VOC21 figure");
+        SegmentationRequest two = SegmentationRequest.of(List.of("voc21", "context60"));
+        PipelinePlan shared = PipelinePlan.withQueries("m", "sha", two, v -> new QueryEmbeddings(v.name(),
+                v.sha256(), v.classNames(), v.classOfQuery(), 2, new float[v.classOfQuery().length * 2]));
+        assertEquals(1, shared.passes().size());
+        assertEquals(2 * window448, PipelinePlan.typicalImageGflop(vitB16, shared.vocabularies()), 1e-9,
+                "vocabularies sharing windows share the pass");
     }
 
     @Test

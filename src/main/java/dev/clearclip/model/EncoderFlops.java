@@ -1,6 +1,5 @@
-package dev.clearclip.bench;
+package dev.clearclip.model;
 
-import dev.clearclip.model.LastBlockVariant;
 import dev.clearclip.weights.ClipConfig;
 
 /**
