@@ -24,7 +24,7 @@ final class ClearClipBlock implements LastBlock {
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
         NDArray q = p.rows(prefix + "attn.in_proj_weight", 0, w);
         NDArray v = p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w);
-        this.qvWeight = kernels.linearWeight(mp.weight(q.concat(v, 0)));
+        this.qvWeight = mp.weight(q.concat(v, 0));
         NDArray qb = p.rows(prefix + "attn.in_proj_bias", 0, w);
         NDArray vb = p.rows(prefix + "attn.in_proj_bias", 2 * w, 3 * w);
         this.qvBias = mp.weight(qb.concat(vb, 0));
@@ -32,7 +32,7 @@ final class ClearClipBlock implements LastBlock {
         v.close();
         qb.close();
         vb.close();
-        this.outProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.out_proj.weight")));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
         this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
         this.heads = heads;
     }

@@ -22,9 +22,9 @@ final class CsaReducedBlock implements LastBlock {
         this.mp = mp;
         this.kernels = kernels;
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
-        this.inProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.in_proj_weight")));
+        this.inProjWeight = mp.weight(p.array(prefix + "attn.in_proj_weight"));
         this.inProjBias = mp.weight(p.array(prefix + "attn.in_proj_bias"));
-        this.outProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.out_proj.weight")));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
         this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
         this.heads = heads;
     }

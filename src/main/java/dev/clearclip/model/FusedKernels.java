@@ -37,7 +37,6 @@ final class FusedKernels implements Kernels {
     private final Kernels eager;
     private final boolean cpu;
     private volatile boolean bf16PostOps = true;
-    private boolean packsWeights;
 
     private FusedKernels(PtSymbolBlock module, Kernels eager, boolean cpu) {
         this.module = module;
@@ -86,23 +85,6 @@ final class FusedKernels implements Kernels {
             NDArray v = probe.randomUniform(-1, 1, new Shape(1, 2, 7, 4));
             NDArray expected = q.matMul(k.transpose(0, 1, 3, 2)).muli(0.5f).softmax(-1).matMul(v);
             requireClose("attention", attention(q, k, v), expected);
-            packsWeights = cpu && packedWeightsWork(x, w, b, residual);
-        }
-    }
-
-    /** Whether a weight packed by {@link #linearWeight} gives the plain weight's results in every linear method. */
-    private boolean packedWeightsWork(NDArray x, NDArray w, NDArray b, NDArray residual) {
-        try {
-            NDArray packed = run("pack_linear_weight", w, w);
-            requireClose("linear, packed weight", linear(x, packed, b), eager.linear(x, w, b));
-            requireClose("linear without bias, packed weight", linear(x, packed, null), eager.linear(x, w, null));
-            requireClose("linear + swish, packed weight", linearSwish(x, packed, b), eager.linearSwish(x, w, b));
-            requireClose("linear + add, packed weight", linearAdd(x, packed, b, residual),
-                    eager.linearAdd(x, w, b, residual));
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warn("oneDNN cannot prepack linear weights here ({}); each call reorders them", e.toString());
-            return false;
         }
     }
 
@@ -111,30 +93,6 @@ final class FusedKernels implements Kernels {
                 || actual.sub(expected).abs().max().getFloat() > 1e-4f) {
             throw new IllegalStateException("fused " + what + " disagrees with the eager op");
         }
-    }
-
-    /**
-     * fp32 weights in oneDNN's blocked layout, so that a call skips reordering the plain weight (bit-identical
-     * results). bf16 weights stay plain: bf16 linears run aten::linear, which cannot read the blocked layout.
-     */
-    @Override
-    public NDArray linearWeight(NDArray weight) {
-        if (!packsWeights || weight.getDataType() != DataType.FLOAT32) {
-            return weight;
-        }
-        NDArray packed = run("pack_linear_weight", weight, weight);
-        weight.close();
-        return packed;
-    }
-
-    @Override
-    public NDArray swishWeight(NDArray weight) {
-        if (!packsWeights || !bf16PostOps) {
-            return weight;
-        }
-        NDArray packed = run("pack_linear_weight", weight, weight);
-        weight.close();
-        return packed;
     }
 
     @Override

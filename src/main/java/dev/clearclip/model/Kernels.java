@@ -10,19 +10,6 @@ import ai.djl.nn.Activation;
  */
 interface Kernels extends AutoCloseable {
 
-    /**
-     * A linear layer's weight (out, in), given once at load, in the layout these kernels read fastest; the result is
-     * only for {@link #linear}, {@link #linearSwish} and {@link #linearAdd}. Closes {@code weight} when it converts.
-     */
-    default NDArray linearWeight(NDArray weight) {
-        return weight;
-    }
-
-    /** As {@link #linearWeight}, for a weight passed to {@link #linearSwish} only. */
-    default NDArray swishWeight(NDArray weight) {
-        return linearWeight(weight);
-    }
-
     /** x (..., in) times weight (out, in) transposed, plus bias (out) unless it is null. */
     NDArray linear(NDArray x, NDArray weight, NDArray bias);
 

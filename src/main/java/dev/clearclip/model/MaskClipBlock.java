@@ -20,9 +20,9 @@ final class MaskClipBlock implements LastBlock {
         this.kernels = kernels;
         int w = p.config().vision().width();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
-        this.vWeight = kernels.linearWeight(mp.weight(p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w)));
+        this.vWeight = mp.weight(p.rows(prefix + "attn.in_proj_weight", 2 * w, 3 * w));
         this.vBias = mp.weight(p.rows(prefix + "attn.in_proj_bias", 2 * w, 3 * w));
-        this.outProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.out_proj.weight")));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
         this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
     }
 

@@ -32,10 +32,9 @@ final class Mlp {
             fcB = scaled(fcB, QUICK_GELU_SCALE);
             projW = scaled(projW, 1 / QUICK_GELU_SCALE);
         }
-        this.fcWeight = activation == ClipConfig.Activation.QUICK_GELU ? kernels.swishWeight(mp.weight(fcW))
-                : kernels.linearWeight(mp.weight(fcW));
+        this.fcWeight = mp.weight(fcW);
         this.fcBias = mp.weight(fcB);
-        this.projWeight = kernels.linearWeight(mp.weight(projW));
+        this.projWeight = mp.weight(projW);
         this.projBias = mp.weight(p.array(prefix + "mlp.c_proj.bias"));
     }
 

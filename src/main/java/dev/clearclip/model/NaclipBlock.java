@@ -25,9 +25,9 @@ final class NaclipBlock implements LastBlock {
         this.kernels = kernels;
         int w = p.config().vision().width();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", p.config().layerNormEps());
-        this.kvWeight = kernels.linearWeight(mp.weight(p.rows(prefix + "attn.in_proj_weight", w, 3 * w)));
+        this.kvWeight = mp.weight(p.rows(prefix + "attn.in_proj_weight", w, 3 * w));
         this.kvBias = mp.weight(p.rows(prefix + "attn.in_proj_bias", w, 3 * w));
-        this.outProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.out_proj.weight")));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
         this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
         this.bias = new NeighbourhoodBias(gaussianStd, p.manager());
         this.heads = heads;

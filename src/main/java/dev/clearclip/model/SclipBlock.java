@@ -26,9 +26,9 @@ final class SclipBlock implements LastBlock {
         float eps = p.config().layerNormEps();
         this.ln1 = LayerNormParams.load(p, prefix + "ln_1", eps);
         this.ln2 = LayerNormParams.load(p, prefix + "ln_2", eps);
-        this.inProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.in_proj_weight")));
+        this.inProjWeight = mp.weight(p.array(prefix + "attn.in_proj_weight"));
         this.inProjBias = mp.weight(p.array(prefix + "attn.in_proj_bias"));
-        this.outProjWeight = kernels.linearWeight(mp.weight(p.array(prefix + "attn.out_proj.weight")));
+        this.outProjWeight = mp.weight(p.array(prefix + "attn.out_proj.weight"));
         this.outProjBias = mp.weight(p.array(prefix + "attn.out_proj.bias"));
         this.mlp = new Mlp(p, prefix, mp, kernels);
         this.heads = heads;

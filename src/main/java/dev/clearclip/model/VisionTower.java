@@ -55,7 +55,7 @@ final class VisionTower {
             this.scclip = null;
         }
         this.lnPost = LayerNormParams.load(p, "visual.ln_post", eps);
-        this.projRows = kernels.linearWeight(mp.weight(p.transposed("visual.proj")));
+        this.projRows = mp.weight(p.transposed("visual.proj"));
     }
 
     int patchSize() {

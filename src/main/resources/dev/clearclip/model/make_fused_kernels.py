@@ -23,9 +23,6 @@ BODIES = {
     "linear": 'ops.mkldnn._linear_pointwise(x, weight, bias, "none", annotate(List[Optional[number]], []), "")',
     "linear_no_bias": 'ops.mkldnn._linear_pointwise(x, weight, None, "none", annotate(List[Optional[number]], []), "")',
     "attention": "torch.scaled_dot_product_attention(q, k, v)",
-    # a linear weight reordered once into oneDNN's blocked layout (an opaque mkldnn tensor), which the methods above
-    # read without reordering it on every call; no batch-size hint, as the token count varies
-    "pack_linear_weight": "ops.mkldnn._reorder_linear_weight(weight)",
     # x * sigmoid(x) as a oneDNN post-op: QuickGELU once the 1.702 is folded into the weights (see Mlp)
     "linear_swish": 'ops.mkldnn._linear_pointwise(x, weight, bias, "swish", annotate(List[Optional[number]], []), "")',
     # other + x weight^T + bias as a oneDNN sum post-op: the residual add (other and x of one dtype)
@@ -50,10 +47,6 @@ class FusedKernels(torch.nn.Module):
     @torch.jit.export
     def linear_no_bias(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
         return x
-
-    @torch.jit.export
-    def pack_linear_weight(self, weight: torch.Tensor) -> torch.Tensor:
-        return weight
 
     @torch.jit.export
     def linear_swish(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
