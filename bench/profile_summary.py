@@ -18,7 +18,7 @@ def category(name, shapes):
     dims = [len(s) for s in shapes if isinstance(s, list)]
     first = next((x for x in shapes if x), [])
     if n == "mm" and first and first[-1] < 512:
-        return "post-processing and other ops"  # the bilinear resize's GEMMs: K is a patch grid side; the encoder's K >= 768
+        return "post-processing and other ops"  # Bilinear's GEMM: K is a patch grid side (encoder: K >= 768)
     if n in ("linear", "_linear_pointwise", "addmm", "mm", "linear_swish", "linear_add") or "linear" in n:
         # fp32 attention runs per head as two oneDNN linears on (L, D) and (L, L) inputs
         return "attention: q k^T and x v" if dims and dims[0] == 2 and n == "_linear_pointwise" else "linear GEMMs"

@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.Shape;
  * where the matrix would cost O(in x out).
  */
 final class Bilinear {
-    /** Up to this source length the matmul beats the gathers (6x at 28, 1.8x at 256 per axis, 1 thread). */
+    /** Up to this source length the matmul beats the gathers (measured: bench/RESULTS.md, Levers). */
     static final int MATMUL_MAX_SOURCE = 256;
 
     private Bilinear() {
