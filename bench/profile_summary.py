@@ -16,6 +16,9 @@ import sys
 def category(name, shapes):
     n = name.split("::")[-1]
     dims = [len(s) for s in shapes if isinstance(s, list)]
+    first = next((x for x in shapes if x), [])
+    if n == "mm" and first and first[-1] < 512:
+        return "post-processing and other ops"  # Bilinear's GEMM: K is a patch grid side (encoder: K >= 768)
     if n in ("linear", "_linear_pointwise", "addmm", "mm", "linear_swish", "linear_add") or "linear" in n:
         # fp32 attention runs per head as two oneDNN linears on (L, D) and (L, L) inputs
         return "attention: q k^T and x v" if dims and dims[0] == 2 and n == "_linear_pointwise" else "linear GEMMs"
@@ -24,8 +27,7 @@ def category(name, shapes):
     if n in ("bmm", "matmul", "baddbmm") and dims and dims[0] == 4:
         return "attention: q k^T and x v"
     if n in ("bmm", "matmul", "baddbmm"):
-        return "attention: q k^T and x v" if dims and dims[0] == 3 else "post-processing"
-    first = next((x for x in shapes if x), [])
+        return "attention: q k^T and x v" if dims and dims[0] == 3 else "post-processing and other ops"
     if "softmax" in n and len(first) >= 2 and first[-1] == first[-2]:
         return "attention: softmax"
     if "scaled_dot_product" in n or "flash" in n:

@@ -6,11 +6,16 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * PyTorch's {@code F.interpolate(mode='bilinear', align_corners=False, size=...)} along the last two axes, as two
- * gathers and weighted sums. DJL's own bilinear antialiases when shrinking (off by up to 3e-3 against the
- * reference), and a dense resize matrix would cost O(H^2 W); this is O(output) and exact to float rounding.
+ * PyTorch's {@code F.interpolate(mode='bilinear', align_corners=False, size=...)} along the last two axes, one axis
+ * at a time, exact to float rounding. DJL's own bilinear antialiases when shrinking (off by up to 3e-3 against the
+ * reference). An axis with a small source (a window's patch grid) is a matmul with a (out x in) matrix of the two
+ * taps' weights; a large one (the decoder's resize to the original size) is two gathers and a weighted sum, O(output)
+ * where the matrix would cost O(in x out).
  */
 final class Bilinear {
+    /** Up to this source length the matmul beats the gathers (measured: bench/RESULTS.md, Levers). */
+    static final int MATMUL_MAX_SOURCE = 256;
+
     private Bilinear() {
     }
 
@@ -52,6 +57,17 @@ final class Bilinear {
                 w0[k] = (float) (1.0 - frac);
             }
             return new Taps(i0, i1, w0, w1);
+        }
+
+        /** The (out, in) matrix of the taps' weights, row k holding output k's two taps (summed where they meet). */
+        float[] matrix(int in) {
+            int n = lower.length;
+            float[] out = new float[n * in];
+            for (int k = 0; k < n; k++) {
+                out[k * in + (int) lower[k]] += lowerWeight[k];
+                out[k * in + (int) upper[k]] += upperWeight[k];
+            }
+            return out;
         }
 
         long firstSource() {
@@ -96,6 +112,11 @@ final class Bilinear {
 
     private static NDArray blend(NDArray x, Taps t, int axis, NDManager m) {
         int dims = x.getShape().dimension();
+        int in = (int) x.getShape().get(axis);
+        if (in <= MATMUL_MAX_SOURCE) {
+            NDArray matrix = m.create(t.matrix(in), new Shape(t.lower.length, in)); // (out, in)
+            return axis == dims - 1 ? x.matMul(matrix.transpose()) : matrix.matMul(x); // the last two axes only
+        }
         long[] weightShape = new long[dims];
         java.util.Arrays.fill(weightShape, 1);
         weightShape[axis] = t.lower.length;
