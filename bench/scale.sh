@@ -7,8 +7,9 @@
 # planning time (JVM start to the run's plan line), the driver JVM's heap peak (GC log), the run's images/s, and the
 # job's per-image time beyond `bench`'s model-only rate on the same image bytes. Then LISTING_FILES empty loose files
 # are planned with the driver held to -Xmx512m: the listing time per 100k files, and whether the driver fits (the run
-# is stopped once planned; LISTING_FILES=0 skips it). SCALE_MODES="local cluster" (default) picks the masters; the
-# cluster needs `mvn package` (target/clearclip-spark-job.jar).
+# is stopped once planned; LISTING_FILES=0 skips it). SCALE_MODES="local cluster" and SCALE_FORMS="shards table loose"
+# (the defaults) pick masters and forms; the cluster needs `mvn package` (target/clearclip-spark-job.jar).
+# SCALE_WORK=DIR keeps the corpus in DIR (reused when it holds one of the same size) and SCALE_KEEP=1 keeps it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 samples="${1:-100000}"; shards="${2:-100}"; listing="${3:-1000000}"
@@ -18,9 +19,14 @@ work="${SCALE_WORK:-$(mktemp -d)}"; [[ -n "${SCALE_KEEP:-}" ]] || trap 'rm -rf "
 cp="$root/target/classes:$(cat "$root/target/classpath.txt")"
 windows=(--resize-short 224 --crop 224 --stride 224)
 
-t0=$(date +%s.%N)
-java -cp "$cp" dev.clearclip.bench.ScaleCorpus "$work" "$samples" "$shards" 64x64
-echo "corpus: $samples samples as $shards shards, $shards table files and loose files in $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN {printf "%.0f", e - s}') s"
+if [[ -f "$work/corpus-$samples-$shards" ]]; then
+  echo "corpus: $samples samples as $shards shards, $shards table files and loose files, from an earlier run in $work"
+else
+  t0=$(date +%s.%N)
+  java -cp "$cp" dev.clearclip.bench.ScaleCorpus "$work" "$samples" "$shards" 64x64
+  touch "$work/corpus-$samples-$shards"
+  echo "corpus: $samples samples as $shards shards, $shards table files and loose files in $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN {printf "%.0f", e - s}') s"
+fi
 
 b=$("$root/jobs/clearclip" bench --model "$model" --classes "$classes" "${windows[@]}" --images 2000 --size 64x64 \
       --format jpg --workers 2 --threads 1 --batch 8 | grep -E '^[0-9]+ images in' | tail -1)
@@ -31,6 +37,7 @@ run() { # mode (local or cluster), form, then segment's input arguments
   local mode="$1" form="$2"; shift 2
   local log="$work/$mode-$form.log" gc="$work/$mode-$form.gc" out="$work/out-$mode-$form"
   local start end
+  rm -rf "$out" # a fresh output: a rerun into the old one would skip every image
   start=$(date +%s.%N)
   if [[ "$mode" == local ]]; then
     JAVA_OPTS="-Xmx4g -Xlog:gc:file=$gc:uptime" "$root/jobs/clearclip" segment "$@" --output "$out" \
@@ -51,9 +58,14 @@ run() { # mode (local or cluster), form, then segment's input arguments
       f, n, p, e - s, r, r / b, 1000 / r - 1000 / b, h }'
 }
 forms() { # mode
-  run "$1" shards --input "$work/shards" --keep-metadata json
-  run "$1" table --input-table "$work/table" --carry-columns url
-  run "$1" loose --input "$work/loose" --recursive
+  for form in ${SCALE_FORMS:-shards table loose}; do
+    case "$form" in
+      shards) run "$1" shards --input "$work/shards" --keep-metadata json ;;
+      table) run "$1" table --input-table "$work/table" --carry-columns url ;;
+      loose) run "$1" loose --input "$work/loose" --recursive ;;
+      *) echo "scale.sh: SCALE_FORMS takes shards, table and loose, not $form" >&2; exit 2 ;;
+    esac
+  done
 }
 for mode in ${SCALE_MODES:-local cluster}; do
   case "$mode" in
@@ -62,6 +74,7 @@ for mode in ${SCALE_MODES:-local cluster}; do
       # two executors of one core each: the same two cores as local[2], but separate JVMs with shuffles between them
       printf '%s\n' "spark.executor.cores 1" "spark.executor.memory 2g" "spark.cores.max 2" \
           "spark.executor.extraJavaOptions -Dai.djl.offline=true" > "$work/cluster.conf"
+      rm -rf "$work/cluster"
       "$root/deploy/local-cluster/start.sh" --state "$work/cluster" --workers 2 --cores 1 --memory 3g > /dev/null
       trap '"$root/deploy/local-cluster/stop.sh" --state "$work/cluster" > /dev/null 2>&1 || true; [[ -n "${SCALE_KEEP:-}" ]] || rm -rf "$work"' EXIT
       forms cluster

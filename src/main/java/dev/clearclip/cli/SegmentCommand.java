@@ -72,8 +72,9 @@ public final class SegmentCommand implements Callable<Integer> {
     String runId;
     @Option(names = "--partitions", paramLabel = "N", description = "segmentation tasks (default by --images-per-partition)")
     Integer partitions;
-    @Option(names = "--images-per-partition", paramLabel = "N", description = "images per task (default 64)")
-    int imagesPerPartition = 64;
+    @Option(names = "--images-per-partition", paramLabel = "N",
+            description = "images per task (default: about 2 minutes of a core's work at the run's pace)")
+    Integer imagesPerPartition;
     @Option(names = "--batch-size", paramLabel = "N", description = "images per segmenter call (default 8)")
     int batchSize = 8;
     @Option(names = "--max-file-bytes", paramLabel = "N", description = "larger files are error rows (default 256 MiB)")

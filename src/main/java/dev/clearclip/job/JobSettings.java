@@ -147,15 +147,18 @@ public record JobSettings(Sources inputs, Destination output, String model, Segm
     /**
      * How the work is spread and paced.
      *
-     * @param partitions  fixed partition count, or null to size by {@code imagesPerPartition}
-     * @param commitEvery images per wave (each wave is committed before the next starts), or null for the default
+     * @param partitions         fixed partition count, or null to size by {@code imagesPerPartition}
+     * @param imagesPerPartition images per task, or null for about two minutes of a core's work at the run's pace
+     * @param commitEvery        images per wave (each wave is committed before the next starts), or null for the
+     *                           default
      */
-    public record Execution(Integer partitions, int imagesPerPartition, int batchSize, long maxFileBytes,
+    public record Execution(Integer partitions, Integer imagesPerPartition, int batchSize, long maxFileBytes,
                             int progressSeconds, Long commitEvery) {
         public Execution {
             require(commitEvery == null || commitEvery > 0, "--commit-every must be positive, got " + commitEvery);
             require(partitions == null || partitions > 0, "--partitions must be positive, got " + partitions);
-            require(imagesPerPartition > 0, "--images-per-partition must be positive, got " + imagesPerPartition);
+            require(imagesPerPartition == null || imagesPerPartition > 0,
+                    "--images-per-partition must be positive, got " + imagesPerPartition);
             require(batchSize > 0 && batchSize <= 4096, "--batch-size must be in [1, 4096], got " + batchSize);
             require(maxFileBytes > 0 && maxFileBytes <= Integer.MAX_VALUE - 8,
                     "--max-file-bytes must be in [1, " + (Integer.MAX_VALUE - 8) + "], got " + maxFileBytes);

@@ -201,7 +201,7 @@ public final class SegmentJob {
                 ShardTask shardTask = new ShardTask(task, conf, s.inputs().extensions(), s.inputs().keepMetadata(),
                         e.maxFileBytes(), plan.queries().size(), samplesSkipped);
                 ShardRun run = shards;
-                List<List<ShardCatalog.Shard>> shardWaves = shards.waves(waveImages(s, tables, plan));
+                List<List<ShardCatalog.Shard>> shardWaves = shards.waves(waveImages(s, pace(tables, plan)));
                 for (int w = 0; w < shardWaves.size(); w++) {
                     List<ShardCatalog.Shard> wave = shardWaves.get(w);
                     int index = w + 1;
@@ -222,7 +222,8 @@ public final class SegmentJob {
                 todo = IncrementalFilter.apply(spark, tables, inputs, plan, s);
                 todo = table ? todo : todo.persist(StorageLevel.MEMORY_AND_DISK());
                 listed = inputs.count();
-                long perWaveTarget = waveImages(s, tables, plan); // reads the runs table: once
+                double pace = pace(tables, plan); // reads the runs table: once
+                long perWaveTarget = waveImages(s, pace);
                 List<TableInputs.FileWave> fileWaves = table ? TableInputs.fileWaves(todo, perWaveTarget) : null;
                 processing = fileWaves != null ? fileWaves.stream().mapToLong(TableInputs.FileWave::rows).sum()
                         : todo.count();
@@ -230,7 +231,7 @@ public final class SegmentJob {
                 String[] columns = InputRows.WITH_DONE.fieldNames();
                 if (fileWaves != null) {
                     for (TableInputs.FileWave fw : fileWaves) {
-                        int partitions = partitions(e, fw.rows());
+                        int partitions = partitions(e, fw.rows(), pace, sc.defaultParallelism());
                         Dataset<Row> wave = rows.where(col(TableInputs.FILE).isin(fw.files().toArray()))
                                 .select(names(columns));
                         waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
@@ -241,7 +242,7 @@ public final class SegmentJob {
                     int n = processing == 0 ? 0
                             : (int) Math.min(10_000, (processing + perWaveTarget - 1) / perWaveTarget);
                     long perWave = n == 0 ? 0 : (processing + n - 1) / n;
-                    int partitions = partitions(e, perWave);
+                    int partitions = partitions(e, perWave, pace, sc.defaultParallelism());
                     for (int w = 0; w < n; w++) {
                         Dataset<Row> wave = (n == 1 ? rows : rows.where(pmod(hash(col("uri")), lit(n)).equalTo(w)))
                                 .select(names(columns));
@@ -305,11 +306,26 @@ public final class SegmentJob {
     private record Wave(Supplier<Dataset<Row>> masks, String tasks, Runnable committed) {
     }
 
-    /** Segmentation tasks for a wave of {@code images}: {@code --partitions}, else by {@code --images-per-partition}. */
-    private int partitions(JobSettings.Execution e, long images) {
-        return e.partitions() != null ? e.partitions() : (int) Math.max(spark.sparkContext().defaultParallelism(),
-                Math.min(100_000, (images + e.imagesPerPartition() - 1) / e.imagesPerPartition()));
+    /**
+     * Segmentation tasks for a wave of {@code images}: {@code --partitions}, else by {@code --images-per-partition},
+     * else tasks of about two minutes of a core's work at the cluster's {@code pace} (64 images for ViT-B/16 on a
+     * CPU core; many more for a fast model, whose short tasks would spend their time starting and fetching), rounded
+     * up to a multiple of the cores so that they finish a wave together. At least one task per core.
+     */
+    static int partitions(JobSettings.Execution e, long images, double pace, int cores) {
+        if (e.partitions() != null) {
+            return e.partitions();
+        }
+        boolean auto = e.imagesPerPartition() == null;
+        long perTask = auto ? Math.max(1, (long) (TASK_SECONDS * pace / cores)) : e.imagesPerPartition();
+        long tasks = (images + perTask - 1) / perTask;
+        if (auto) {
+            tasks = (tasks + cores - 1) / cores * cores;
+        }
+        return (int) Math.max(cores, Math.min(100_000, tasks));
     }
+
+    private static final int TASK_SECONDS = 120;
 
     private static Column[] names(String[] columns) {
         Column[] c = new Column[columns.length];
@@ -320,22 +336,24 @@ public final class SegmentJob {
     }
 
     /**
-     * Images per wave: {@code --commit-every}, else about an hour of the cluster's work at the last run's pace, or at
-     * a pace estimated from the model on a first run.
+     * The cluster's images per second: the last run's pace, or on a first run one estimated from the model's work at
+     * what a CPU core does (~150 GFLOP/s of encoder work, ~5 ms per image around it; ViT-B/16 on VOC-sized photos
+     * comes to ~0.5 images/s per core).
      */
-    private long waveImages(JobSettings s, ResultTables tables, PipelinePlan plan) {
-        if (s.execution().commitEvery() != null) {
-            return s.execution().commitEvery();
-        }
+    private double pace(ResultTables tables, PipelinePlan plan) {
         double perSecond = RunsTable.lastPace(tables);
         if (perSecond <= 0) {
-            // no pace measured here yet: from the model's work, at what a CPU core does (~150 GFLOP/s of encoder
-            // work, ~5 ms per image around it); ViT-B/16 on VOC-sized photos comes to ~0.5 images/s per core
             double gflop = plan.typicalImageGflop();
             double perCore = Double.isFinite(gflop) ? 1 / (gflop / 150 + 0.005) : 0.5;
             perSecond = perCore * spark.sparkContext().defaultParallelism();
         }
-        return Math.max(100, (long) (3600 * perSecond));
+        return perSecond;
+    }
+
+    /** Images per wave: {@code --commit-every}, else about an hour of the cluster's work at its pace. */
+    private static long waveImages(JobSettings s, double pace) {
+        return s.execution().commitEvery() != null ? s.execution().commitEvery()
+                : Math.max(100, (long) (3600 * pace));
     }
 
     /**
