@@ -84,12 +84,15 @@ public final class SlidingWindowInference implements AutoCloseable {
      * stretch their logits (naclip.py:65-68), ClearCLIP's whole image too; {@code --corrected padding} pads them all.
      */
     public List<Window> windows(PreparedImage image) {
+        return windows(settings, image.height(), image.width(), model.patchSize());
+    }
+
+    /** The windows these settings cut from a resized image of {@code height x width}, in encoder order. */
+    public static List<Window> windows(SegmentationSettings settings, int height, int width, int patch) {
         if (!settings.slide()) {
-            return List.of(WindowPlan.whole(image.height(), image.width(), model.patchSize(),
-                    settings.padsWholeImage()));
+            return List.of(WindowPlan.whole(height, width, patch, settings.padsWholeImage()));
         }
-        return WindowPlan.slide(image.height(), image.width(), settings.crop(), settings.stride(), model.patchSize(),
-                settings.padsWindows());
+        return WindowPlan.slide(height, width, settings.crop(), settings.stride(), patch, settings.padsWindows());
     }
 
     /** One label map per vocabulary for every image, in input order. */

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -228,12 +230,13 @@ public final class SegmentJob {
                 processing = fileWaves != null ? fileWaves.stream().mapToLong(TableInputs.FileWave::rows).sum()
                         : todo.count();
                 Dataset<Row> rows = todo;
-                String[] columns = InputRows.WITH_DONE.fieldNames();
+                Column[] columns = Arrays.stream(InputRows.WITH_DONE.fieldNames()).map(functions::col)
+                        .toArray(Column[]::new);
                 if (fileWaves != null) {
                     for (TableInputs.FileWave fw : fileWaves) {
                         int partitions = partitions(e, fw.rows(), pace, sc.defaultParallelism());
                         Dataset<Row> wave = rows.where(col(TableInputs.FILE).isin(fw.files().toArray()))
-                                .select(names(columns));
+                                .select(columns);
                         waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
                                 Encoders.row(MaskSchema.MASKS)), fw.files().size() + " table file(s), "
                                 + partitions + " partitions", null));
@@ -245,7 +248,7 @@ public final class SegmentJob {
                     int partitions = partitions(e, perWave, pace, sc.defaultParallelism());
                     for (int w = 0; w < n; w++) {
                         Dataset<Row> wave = (n == 1 ? rows : rows.where(pmod(hash(col("uri")), lit(n)).equalTo(w)))
-                                .select(names(columns));
+                                .select(columns);
                         waves.add(new Wave(() -> wave.repartition(partitions).mapPartitions(task,
                                 Encoders.row(MaskSchema.MASKS)), partitions + " partitions", null));
                     }
@@ -326,14 +329,6 @@ public final class SegmentJob {
     }
 
     private static final int TASK_SECONDS = 120;
-
-    private static Column[] names(String[] columns) {
-        Column[] c = new Column[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            c[i] = col(columns[i]);
-        }
-        return c;
-    }
 
     /**
      * The cluster's images per second: the last run's pace, or on a first run one estimated from the model's work at

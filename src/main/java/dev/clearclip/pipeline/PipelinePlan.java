@@ -9,7 +9,7 @@ import dev.clearclip.config.SegmentationSettings;
 import dev.clearclip.config.VocabularySource;
 import dev.clearclip.image.KeepRatioResize;
 import dev.clearclip.inference.Window;
-import dev.clearclip.inference.WindowPlan;
+import dev.clearclip.inference.SlidingWindowInference;
 import dev.clearclip.model.ClipModel;
 import dev.clearclip.model.EncoderFlops;
 import dev.clearclip.model.KernelChoice;
@@ -167,18 +167,10 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
     static double typicalImageGflop(ClipConfig config, List<VocabularyPlan> vocabularies) {
         int patch = config.vision().patchSize();
         double flops = 0;
-        List<SegmentationSettings> passes = new ArrayList<>();
-        for (VocabularyPlan v : vocabularies) {
-            if (passes.stream().noneMatch(p -> p.sameWindows(v.settings()))) {
-                passes.add(v.settings());
-            }
-        }
-        for (SegmentationSettings s : passes) {
+        for (List<Integer> pass : passes(vocabularies)) {
+            SegmentationSettings s = vocabularies.get(pass.get(0)).settings();
             KeepRatioResize.Size size = new KeepRatioResize(s.resizeLong(), s.resizeShort()).targetSize(640, 480);
-            List<Window> windows = s.slide()
-                    ? WindowPlan.slide(size.height(), size.width(), s.crop(), s.stride(), patch, true)
-                    : List.of(WindowPlan.whole(size.height(), size.width(), patch, true));
-            for (Window w : windows) {
+            for (Window w : SlidingWindowInference.windows(s, size.height(), size.width(), patch)) {
                 flops += EncoderFlops.perWindow(config, s.attention(), w.paddedHeight() / patch,
                         w.paddedWidth() / patch);
             }
@@ -206,6 +198,10 @@ public record PipelinePlan(String modelId, String modelPath, String weightsSha25
 
     /** Vocabulary indexes grouped by window geometry: each group is one encoder pass per image. */
     public List<List<Integer>> passes() {
+        return passes(vocabularies);
+    }
+
+    private static List<List<Integer>> passes(List<VocabularyPlan> vocabularies) {
         List<List<Integer>> groups = new ArrayList<>();
         for (int i = 0; i < vocabularies.size(); i++) {
             SegmentationSettings s = vocabularies.get(i).settings();
